@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the numeric modules skip bounds checks in the hot loops. The flags stay
+/// portable: no `-target-cpu`, so the binary runs on any x86-64 machine.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "swift-forecast",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Forecast", targets: ["Forecast"]),
+        .executable(name: "forecast", targets: ["forecast"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Ingest", dependencies: ["CLibCSV"], swiftSettings: numericSettings),
+        .target(name: "Recurrent", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
+        .target(name: "Report", swiftSettings: numericSettings),
+        .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report"]),
+        .executableTarget(
+            name: "forecast",
+            dependencies: [
+                "Forecast",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "ForecastTests", dependencies: ["Forecast"]),
+        .testTarget(name: "CLITests", dependencies: ["Forecast"]),
+    ]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+import Forecast
+
+@main
+struct ForecastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forecast",
+        abstract: "Time-series forecasting with LSTM, GRU and RNN networks.",
+        subcommands: [TrainCommand.self]
+    )
+}
