@@ -1,0 +1,142 @@
+/// One direction of one layer over the whole sequence: the input projection of every time step
+/// as one GEMM, then the sequential recurrence (one small GEMM and one fused kernel per step);
+/// and backward, where the weight gradients and the input gradient are again one GEMM each over
+/// all time steps, leaving only dL/dh_{t-1} = dA_t · W_hh inside the loop.
+///
+/// Shapes: T timesteps, B batch, H hidden, G gates, D directions, I layer input width.
+/// Direction 0 runs t = 0 ... T-1, direction 1 runs t = T-1 ... 0; both write h_t at row t of
+/// the layer output (T, B, D*H), in their own half.
+extension RecurrentNetwork {
+    /// Real time of processing step s, and of the step before it.
+    @inline(__always)
+    private func time(step s: Int, direction d: Int) -> Int { d == 0 ? s : timesteps - 1 - s }
+
+    func forwardDirection(layer k: Int, direction d: Int, input: UnsafePointer<Scalar>, inputWidth I: Int) {
+        let T = timesteps, B = batch, H = shape.hiddenSize, D = shape.directions
+        let G = shape.cell.gateCount, GH = G * H, DH = D * H
+        let slots = directionSlots[k * D + d]
+        let p = parameters.values
+        let ws = workspace.layers[k].directions[d]
+        let out = workspace.layers[k].output.pointer + d * H
+        let gates = ws.gates.pointer
+
+        // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH); LSTM and RNN fold b_hh in here too.
+        let bih = p + slots.biasIH, bhh = p + slots.biasHH
+        for row in 0..<T * B {
+            let g = gates + row * GH
+            if shape.cell == .gru {
+                g.update(from: bih, count: GH)
+            } else {
+                for j in 0..<GH { g[j] = bih[j] + bhh[j] }
+            }
+        }
+        Scalar.gemm(transposeA: false, transposeB: true, m: T * B, n: GH, k: I,
+                    alpha: 1, a: input, lda: I, b: p + slots.weightIH, ldb: I,
+                    beta: 1, c: gates, ldc: GH)
+
+        let whh = UnsafePointer(p + slots.weightHH)
+        for s in 0..<T {
+            let t = time(step: s, direction: d)
+            let tp = time(step: s - 1, direction: d)
+            let g = gates + t * B * GH
+            let h = out + t * B * DH
+            let hPrev: UnsafePointer<Scalar>? = s == 0 ? nil : UnsafePointer(out + tp * B * DH)
+            switch shape.cell {
+            case .lstm, .rnn:
+                // gates_t (B, GH) += h_{t-1} (B, H) · W_hhᵀ (H, GH)
+                if let hPrev {
+                    Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: H,
+                                alpha: 1, a: hPrev, lda: DH, b: whh, ldb: H, beta: 1, c: g, ldc: GH)
+                }
+                if shape.cell == .lstm {
+                    let cPrev: UnsafePointer<Scalar>? = s == 0 ? nil : UnsafePointer(ws.cells.pointer + tp * B * H)
+                    LSTMKernel.forward(batch: B, hidden: H, gates: g, cPrev: cPrev,
+                                       c: ws.cells.pointer + t * B * H, h: h, ldh: DH)
+                } else {
+                    RNNKernel.forward(batch: B, hidden: H, gates: g, h: h, ldh: DH)
+                }
+            case .gru:
+                // hh_t (B, 3H) = b_hh + h_{t-1} (B, H) · W_hhᵀ (H, 3H)
+                let u = ws.hh.pointer + t * B * GH
+                for b in 0..<B { (u + b * GH).update(from: bhh, count: GH) }
+                if let hPrev {
+                    Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: H,
+                                alpha: 1, a: hPrev, lda: DH, b: whh, ldb: H, beta: 1, c: u, ldc: GH)
+                }
+                GRUKernel.forward(batch: B, hidden: H, gates: g, hh: u, hPrev: hPrev, h: h, ldh: DH)
+            }
+        }
+    }
+
+    /// Reads dL/dh_t from the layer's dOutput (T, B, D*H), which already holds what the head or
+    /// the layer above sent, and adds the recurrent part as it walks back. Adds dL/dX into
+    /// `dInput` (T, B, I) when given.
+    func backwardDirection(layer k: Int, direction d: Int, input: UnsafePointer<Scalar>, inputWidth I: Int,
+                           dInput: UnsafeMutablePointer<Scalar>?) {
+        let T = timesteps, B = batch, H = shape.hiddenSize, D = shape.directions
+        let G = shape.cell.gateCount, GH = G * H, DH = D * H
+        let slots = directionSlots[k * D + d]
+        let p = parameters.values, grad = parameters.gradients
+        let ws = workspace.layers[k].directions[d]
+        let out = workspace.layers[k].output.pointer + d * H
+        let dOut = workspace.layers[k].dOutput.pointer + d * H
+        let gates = ws.gates.pointer, dGates = ws.dGates.pointer
+        // LSTM and RNN: dL/d(W_hh h + b_hh) equals dL/d(W_ih x + b_ih), so they share dGates.
+        let dHh = shape.cell == .gru ? ws.dHh.pointer : dGates
+        let whh = UnsafePointer(p + slots.weightHH)
+        if shape.cell == .lstm { ws.dc.zero(B * H) }
+
+        for s in stride(from: T - 1, through: 0, by: -1) {
+            let t = time(step: s, direction: d)
+            let tp = time(step: s - 1, direction: d)
+            let dh = UnsafePointer(dOut + t * B * DH)
+            let dg = dGates + t * B * GH
+            let dhPrev: UnsafeMutablePointer<Scalar>? = s == 0 ? nil : dOut + tp * B * DH
+            switch shape.cell {
+            case .lstm:
+                let cPrev: UnsafePointer<Scalar>? = s == 0 ? nil : UnsafePointer(ws.cells.pointer + tp * B * H)
+                LSTMKernel.backward(batch: B, hidden: H, dh: dh, ldh: DH, dc: ws.dc.pointer,
+                                    gates: gates + t * B * GH, cPrev: cPrev, c: ws.cells.pointer + t * B * H,
+                                    dGates: dg)
+            case .rnn:
+                RNNKernel.backward(batch: B, hidden: H, dh: dh, ldh: DH, gates: gates + t * B * GH, dGates: dg)
+            case .gru:
+                let hPrev: UnsafePointer<Scalar>? = s == 0 ? nil : UnsafePointer(out + tp * B * DH)
+                GRUKernel.backward(batch: B, hidden: H, dh: dh, dhPrev: dhPrev, ldh: DH,
+                                   gates: gates + t * B * GH, hh: ws.hh.pointer + t * B * GH, hPrev: hPrev,
+                                   dGates: dg, dHh: dHh + t * B * GH)
+            }
+            // dL/dh_{t-1} (B, H) += dHh_t (B, GH) · W_hh (GH, H)
+            if let dhPrev {
+                Scalar.gemm(transposeA: false, transposeB: false, m: B, n: H, k: GH,
+                            alpha: 1, a: dHh + t * B * GH, lda: GH, b: whh, ldb: H, beta: 1, c: dhPrev, ldc: DH)
+            }
+        }
+
+        // dW_ih (GH, I) += dGatesᵀ (GH, T*B) · X (T*B, I)
+        Scalar.gemm(transposeA: true, transposeB: false, m: GH, n: I, k: T * B,
+                    alpha: 1, a: dGates, lda: GH, b: input, ldb: I, beta: 1, c: grad + slots.weightIH, ldc: I)
+        // dW_hh (GH, H) += Σ_t dHh_tᵀ · h_{t-1}: the steps that had a previous state are T-1
+        // consecutive rows of dHh, and their h_{t-1} are T-1 consecutive rows of the output.
+        if T > 1 {
+            let dRows = d == 0 ? dHh + B * GH : dHh
+            let hRows = d == 0 ? out : out + B * DH
+            Scalar.gemm(transposeA: true, transposeB: false, m: GH, n: H, k: (T - 1) * B,
+                        alpha: 1, a: dRows, lda: GH, b: hRows, ldb: DH, beta: 1, c: grad + slots.weightHH, ldc: H)
+        }
+        // db_ih += Σ rows of dGates; db_hh += Σ rows of dHh
+        let gbi = grad + slots.biasIH, gbh = grad + slots.biasHH
+        for row in 0..<T * B {
+            let a = dGates + row * GH, u = dHh + row * GH
+            for j in 0..<GH {
+                gbi[j] += a[j]
+                gbh[j] += u[j]
+            }
+        }
+        // dX (T*B, I) += dGates (T*B, GH) · W_ih (GH, I)
+        if let dInput {
+            Scalar.gemm(transposeA: false, transposeB: false, m: T * B, n: I, k: GH,
+                        alpha: 1, a: dGates, lda: GH, b: p + slots.weightIH, ldb: I, beta: 1, c: dInput, ldc: I)
+        }
+    }
+}

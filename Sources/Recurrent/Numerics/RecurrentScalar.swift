@@ -1,0 +1,61 @@
+import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The element type of the engine: `Float` for real work, `Double` for gradient checks and for
+/// comparing against float64 references with more digits than float32 can hold.
+///
+/// Every product goes to BLAS (`cblas_sgemm` / `cblas_dgemm`); the elementary functions are the C
+/// library's, which are correctly rounded to within an ulp for both widths.
+public protocol RecurrentScalar: BinaryFloatingPoint, Sendable where RawSignificand: FixedWidthInteger {
+    /// C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or Xᵀ.
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    static func exp(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+}
+
+@inline(__always)
+private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
+
+extension Float: RecurrentScalar {
+    @inline(__always)
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
+    @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
+}
+
+extension Double: RecurrentScalar {
+    @inline(__always)
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+}
+
+extension RecurrentScalar {
+    /// The logistic function 1 / (1 + e^-x); saturates cleanly to 0 and 1 without NaN.
+    @inline(__always)
+    static func sigmoid(_ x: Self) -> Self { 1 / (1 + exp(-x)) }
+}

@@ -1,0 +1,132 @@
+/// Optimizers with PyTorch's update rules and defaults (`torch.optim`). Weight decay is L2
+/// added to the gradient, except for AdamW, where it is decoupled: p ← p(1 - lr·λ).
+public enum OptimizerKind: Codable, Equatable, Sendable {
+    case sgd(momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false, weightDecay: Double = 0)
+    case rmsprop(alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0, weightDecay: Double = 0)
+    case adagrad(lrDecay: Double = 0, eps: Double = 1e-10, weightDecay: Double = 0)
+    case adam(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0)
+    case adamw(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0.01)
+
+    public var name: String {
+        switch self {
+        case .sgd: "sgd"
+        case .rmsprop: "rmsprop"
+        case .adagrad: "adagrad"
+        case .adam: "adam"
+        case .adamw: "adamw"
+        }
+    }
+
+    /// `sgd`, `momentum` (SGD with 0.9), `nesterov`, `rmsprop`, `adagrad`, `adam`, `adamw`, with
+    /// PyTorch's defaults.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "sgd": self = .sgd()
+        case "momentum": self = .sgd(momentum: 0.9)
+        case "nesterov": self = .sgd(momentum: 0.9, nesterov: true)
+        case "rmsprop": self = .rmsprop()
+        case "adagrad": self = .adagrad()
+        case "adam": self = .adam()
+        case "adamw": self = .adamw()
+        default: return nil
+        }
+    }
+
+    public static let names = ["sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "adamw"]
+}
+
+/// An optimizer bound to a parameter vector of fixed length; keeps its state (moments, step
+/// count) in Double so long runs do not lose precision in the running averages.
+public struct Optimizer: Sendable {
+    public let kind: OptimizerKind
+    public var learningRate: Double
+    /// Steps taken (PyTorch's `state["step"]`).
+    public private(set) var step = 0
+    /// First moment / momentum buffer, and second moment / square sum, per parameter.
+    public private(set) var first: [Double]
+    public private(set) var second: [Double]
+
+    public init(_ kind: OptimizerKind, learningRate: Double, parameterCount: Int) {
+        self.kind = kind
+        self.learningRate = learningRate
+        first = Array(repeating: 0, count: parameterCount)
+        second = Array(repeating: 0, count: parameterCount)
+    }
+
+    /// Restores a saved state (for resuming).
+    public init(_ kind: OptimizerKind, learningRate: Double, step: Int, first: [Double], second: [Double]) {
+        precondition(first.count == second.count, "optimizer moments differ in length")
+        self.kind = kind
+        self.learningRate = learningRate
+        self.step = step
+        self.first = first
+        self.second = second
+    }
+
+    /// One update of `values` from `gradients` (n = parameterCount each).
+    public mutating func update<S: RecurrentScalar>(values: UnsafeMutablePointer<S>, gradients: UnsafePointer<S>) {
+        step += 1
+        let lr = learningRate, n = first.count
+        let t = Double(step)
+        first.withUnsafeMutableBufferPointer { m in
+            second.withUnsafeMutableBufferPointer { v in
+                switch kind {
+                case let .sgd(momentum, dampening, nesterov, wd):
+                    for i in 0..<n {
+                        var g = Double(gradients[i]) + wd * Double(values[i])
+                        if momentum != 0 {
+                            m[i] = step == 1 ? g : momentum * m[i] + (1 - dampening) * g
+                            g = nesterov ? g + momentum * m[i] : m[i]
+                        }
+                        values[i] = S(Double(values[i]) - lr * g)
+                    }
+                case let .rmsprop(alpha, eps, momentum, wd):
+                    for i in 0..<n {
+                        let g = Double(gradients[i]) + wd * Double(values[i])
+                        v[i] = alpha * v[i] + (1 - alpha) * g * g
+                        let step = g / (v[i].squareRoot() + eps)
+                        if momentum > 0 {
+                            m[i] = momentum * m[i] + step
+                            values[i] = S(Double(values[i]) - lr * m[i])
+                        } else {
+                            values[i] = S(Double(values[i]) - lr * step)
+                        }
+                    }
+                case let .adagrad(lrDecay, eps, wd):
+                    let clr = lr / (1 + (t - 1) * lrDecay)
+                    for i in 0..<n {
+                        let g = Double(gradients[i]) + wd * Double(values[i])
+                        v[i] += g * g
+                        values[i] = S(Double(values[i]) - clr * g / (v[i].squareRoot() + eps))
+                    }
+                case let .adam(b1, b2, eps, wd), let .adamw(b1, b2, eps, wd):
+                    let decoupled: Bool
+                    if case .adamw = kind { decoupled = true } else { decoupled = false }
+                    let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
+                    for i in 0..<n {
+                        var p = Double(values[i])
+                        var g = Double(gradients[i])
+                        if decoupled { p *= 1 - lr * wd } else { g += wd * p }
+                        m[i] = b1 * m[i] + (1 - b1) * g
+                        v[i] = b2 * v[i] + (1 - b2) * g * g
+                        p -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                        values[i] = S(p)
+                    }
+                }
+            }
+        }
+    }
+}
+
+@inline(__always)
+private func pow(_ x: Double, _ y: Double) -> Double {
+    #if canImport(Glibc)
+    Glibc.pow(x, y)
+    #else
+    Foundation.pow(x, y)
+    #endif
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
