@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast"]),
