@@ -1,8 +1,8 @@
 extension RecurrentNetwork {
     /// Head outputs for every window of `inputs` (count, timesteps, inputSize), in batches of
     /// `batchSize`, without dropout: (count, outputSize).
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func predict(_ inputs: [Scalar], count: Int, timesteps T: Int, batchSize: Int = 256) -> [Scalar] {
         precondition(inputs.count == count * T * shape.inputSize, "inputs have the wrong size")
         let O = shape.outputSize, I = shape.inputSize

@@ -35,8 +35,8 @@ public final class RecurrentNetwork<Scalar: RecurrentScalar> {
 
     /// Runs the network on `x`, (batch, timesteps, inputSize) batch-first, and returns the head
     /// output, (batch, outputSize). With `training`, dropout is active between layers.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: [Scalar], batch B: Int, timesteps T: Int, training: Bool = false) -> [Scalar] {
         precondition(x.count == B * T * shape.inputSize,
                      "input has \(x.count) values, expected \(B)×\(T)×\(shape.inputSize)")
@@ -104,8 +104,8 @@ public final class RecurrentNetwork<Scalar: RecurrentScalar> {
     /// Backpropagates dL/d(output), (batch, outputSize), through the last forward pass and adds
     /// the parameter gradients into `parameters.gradients` (zero them first for a fresh step).
     /// With `inputGradient`, dL/dx is kept and `inputGradient()` returns it.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dOutput: [Scalar], inputGradient: Bool = false) {
         precondition(dOutput.count == batch * shape.outputSize, "dOutput has the wrong size")
         dOutput.withUnsafeBufferPointer { runBackward(dOutput: $0.baseAddress!, inputGradient: inputGradient) }

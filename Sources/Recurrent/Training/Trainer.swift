@@ -27,8 +27,8 @@ public final class Trainer<Scalar: RecurrentScalar> {
     /// Trains for `options.epochs` epochs (fewer with early stopping). `progress` is called after
     /// every epoch. Throws `RecurrentError.nonFiniteLoss` / `.nonFiniteGradient` on divergence,
     /// with the network holding the last weights that gave a finite loss.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func fit(train: SampleSet<Scalar>, validation: SampleSet<Scalar>? = nil,
                     progress: ((EpochRecord) -> Void)? = nil) throws -> TrainingHistory {
         try options.validate()
@@ -98,8 +98,8 @@ public final class Trainer<Scalar: RecurrentScalar> {
     }
 
     /// The mean loss over a sample set, without dropout, in batches.
-    @_specialize(exported: true, where Scalar == Float)
-    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func evaluate(_ set: SampleSet<Scalar>) -> Double {
         guard set.count > 0 else { return .nan }
         var total = 0.0

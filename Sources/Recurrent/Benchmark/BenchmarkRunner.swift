@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Figures of one configuration, as bench_torch.py reports them.
+public struct BenchmarkResult: Codable, Sendable {
+    public struct Spread: Codable, Sendable {
+        public let median: Double
+        public let min: Double
+        public let max: Double
+        init(_ xs: [Double]) {
+            let s = xs.sorted()
+            median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+            min = s.first ?? .nan
+            max = s.last ?? .nan
+        }
+    }
+    public let config: String
+    public let parameters: Int
+    public let windows: Int
+    /// Training samples per second per timed epoch (after one warm-up epoch).
+    public let trainSamplesPerSecond: Spread
+    /// Batched inference over all windows at the training batch size.
+    public let inferSamplesPerSecond: Spread
+    /// One window, batch 1, in milliseconds.
+    public let latencyBatch1Milliseconds: Spread
+    public let finalEpochLoss: Double
+    /// Peak resident set size of this process so far, in MiB (Linux VmHWM).
+    public let peakResidentMiB: Double?
+}
+
+/// Runs a configuration the way bench_torch.py does: one warm-up epoch, then timed epochs; batched
+/// inference; and batch-1 latency over many calls after a warm-up.
+public enum BenchmarkRunner {
+    public static func run(_ config: BenchmarkConfiguration, epochs: Int = 3, windows: Int? = nil,
+                           latencyCalls: Int = 200, inferenceRuns: Int = 3) throws -> BenchmarkResult {
+        let data = try config.syntheticData(windows: windows)
+        let net = try RecurrentNetwork<Float>(shape: config.shape, seed: 0)
+        var options = TrainingOptions()
+        options.epochs = 1
+        options.batchSize = config.batch
+        options.patience = nil
+        options.seed = 1
+        let trainer = Trainer(network: net, options: options)
+        _ = try trainer.fit(train: data)  // warm-up
+        var rates: [Double] = [], lastLoss = Double.nan
+        for _ in 0..<epochs {
+            let h = try trainer.fit(train: data)
+            let record = h.epochs.last!
+            rates.append(Double(data.count) / record.seconds)
+            lastLoss = record.trainLoss
+        }
+        var inference: [Double] = []
+        _ = net.predict(data.inputs, count: data.count, timesteps: config.timesteps, batchSize: config.batch)
+        for _ in 0..<inferenceRuns {
+            let start = monotonicSeconds()
+            _ = net.predict(data.inputs, count: data.count, timesteps: config.timesteps, batchSize: config.batch)
+            inference.append(Double(data.count) / (monotonicSeconds() - start))
+        }
+        let one = Array(data.inputs[0..<config.timesteps * config.inputSize])
+        for _ in 0..<20 { _ = net.predict(one, count: 1, timesteps: config.timesteps) }
+        var latency: [Double] = []
+        for _ in 0..<latencyCalls {
+            let start = monotonicSeconds()
+            _ = net.predict(one, count: 1, timesteps: config.timesteps)
+            latency.append((monotonicSeconds() - start) * 1e3)
+        }
+        return BenchmarkResult(config: config.name, parameters: net.parameters.count, windows: data.count,
+                               trainSamplesPerSecond: .init(rates), inferSamplesPerSecond: .init(inference),
+                               latencyBatch1Milliseconds: .init(latency), finalEpochLoss: lastLoss,
+                               peakResidentMiB: peakResidentMiB())
+    }
+
+    /// VmHWM from /proc/self/status, in MiB; nil where it cannot be read.
+    public static func peakResidentMiB() -> Double? {
+        guard let f = fopen("/proc/self/status", "r") else { return nil }
+        defer { fclose(f) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, 256, f) != nil {
+            let s = String(cString: line)
+            if s.hasPrefix("VmHWM:") {
+                let kb = s.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) }
+                return kb.map { $0 / 1024 }
+            }
+        }
+        return nil
+    }
+}

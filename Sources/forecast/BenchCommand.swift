@@ -1,0 +1,88 @@
+import ArgumentParser
+import Forecast
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training and prediction speed on the reference configurations.",
+        discussion: """
+        Runs the configurations of the PyTorch reference benchmark (seed, stacked, bigru, large) on
+        synthetic data of the same shapes: training samples per second (per epoch after a warm-up),
+        batched inference samples per second and batch-1 latency, each as median, min and max.
+
+        Examples:
+          forecast bench
+          forecast bench --configs seed,large --epochs 5 --json
+        """
+    )
+
+    @Option(help: "Comma-separated configurations: seed, stacked, bigru, large.")
+    var configs = "seed,stacked,bigru,large"
+
+    @Option(help: "Timed epochs per configuration (after one warm-up epoch).")
+    var epochs = 3
+
+    @Option(help: "Windows per configuration (default: the reference's 8192).")
+    var windows: Int?
+
+    @Option(help: "Batch-1 prediction calls for the latency figure.")
+    var latencyCalls = 200
+
+    @Option(help: "OpenBLAS threads.")
+    var threads = 1
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard latencyCalls >= 1 else { throw ValidationError("--latency-calls must be at least 1") }
+        if let windows, windows < 1 { throw ValidationError("--windows must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        for name in configs.split(separator: ",") where !BenchmarkConfiguration.all.contains(where: { $0.name == name }) {
+            throw ValidationError("unknown configuration \"\(name)\"; choose from seed, stacked, bigru, large")
+        }
+    }
+
+    func run() throws {
+        BLASThreads.set(threads)
+        var results: [BenchmarkResult] = []
+        for name in configs.split(separator: ",") {
+            let config = BenchmarkConfiguration.all.first { $0.name == name }!
+            let r = try BenchmarkRunner.run(config, epochs: epochs, windows: windows, latencyCalls: latencyCalls)
+            results.append(r)
+            if !json {
+                FileHandle.standardError.write(Data("  \(name): \(Int(r.trainSamplesPerSecond.median)) train smp/s\n".utf8))
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let payload = BenchReport(framework: "swift-forecast", blasCore: BLASThreads.coreName, threads: threads, results: results)
+            print(String(decoding: try encoder.encode(payload), as: UTF8.self))
+            return
+        }
+        print("swift-forecast bench (OpenBLAS core \(BLASThreads.coreName), \(threads) thread(s)); median [min – max]")
+        print("config    params  train smp/s                 infer smp/s                   latency b1 ms          peak RSS MiB")
+        for r in results {
+            func f(_ s: BenchmarkResult.Spread, _ digits: Int) -> String {
+                String(format: "%.\(digits)f [%.\(digits)f – %.\(digits)f]", s.median, s.min, s.max)
+            }
+            let line = [r.config.padding(toLength: 9, withPad: " ", startingAt: 0),
+                        String(r.parameters).padding(toLength: 7, withPad: " ", startingAt: 0),
+                        f(r.trainSamplesPerSecond, 0).padding(toLength: 28, withPad: " ", startingAt: 0),
+                        f(r.inferSamplesPerSecond, 0).padding(toLength: 30, withPad: " ", startingAt: 0),
+                        f(r.latencyBatch1Milliseconds, 3).padding(toLength: 23, withPad: " ", startingAt: 0),
+                        r.peakResidentMiB.map { String(format: "%.0f", $0) } ?? "-"]
+            print(line.joined(separator: " "))
+        }
+    }
+}
+
+struct BenchReport: Codable {
+    let framework: String
+    let blasCore: String
+    let threads: Int
+    let results: [BenchmarkResult]
+}
