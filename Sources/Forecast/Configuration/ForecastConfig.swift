@@ -1,0 +1,117 @@
+/// Everything that defines a forecaster: which columns, how the windows are cut, the network, and
+/// how it is trained. Stored whole, as JSON, in every model file, so a model can be reloaded and
+/// reused without the command line that made it.
+///
+///     var config = ForecastConfig(targets: ["passengers_thousands"])
+///     config.timesteps = 24
+///     config.horizon = 12
+///     config.cell = .gru
+public struct ForecastConfig: Codable, Equatable, Sendable {
+    /// Model-file format version written into `__metadata__`.
+    public static let formatVersion = 1
+
+    /// Input columns (the network reads these at every step). Defaults to the targets.
+    public var inputs: [String]
+    /// Columns to forecast.
+    public var targets: [String]
+    /// Name of the time column; nil lets the reader find it.
+    public var timeColumn: String? = nil
+    /// Past steps each window reads.
+    public var timesteps = 24
+    /// Future steps each forecast covers (direct multi-step: one head output per step and target).
+    public var horizon = 1
+    /// Distance between consecutive training windows.
+    public var stride = 1
+    public var cell: CellKind = .lstm
+    public var hidden = 32
+    public var layers = 1
+    public var bidirectional = false
+    public var dropout = 0.0
+    /// `standard`, `minmax` or `none`; fitted on the training part only.
+    public var scaler = "standard"
+    /// `mse`, `mae`, `huber` or `huber:DELTA`.
+    public var loss = "mse"
+    /// `adam`, `adamw`, `sgd`, `momentum`, `nesterov`, `rmsprop`, `adagrad`.
+    public var optimizer = "adam"
+    public var learningRate = 1e-3
+    public var epochs = 100
+    public var batchSize = 32
+    /// Epochs without validation improvement before stopping; nil trains every epoch.
+    public var patience: Int? = 10
+    /// Global gradient-norm clip; nil for none.
+    public var gradientClip: Double? = nil
+    /// Fraction of the training windows (the latest ones) held out for validation and early stopping.
+    public var validationFraction = 0.1
+    /// Missing-value policy: `error`, `drop`, `ffill`, `interpolate`.
+    public var missing = "error"
+    public var seed: UInt64 = 42
+
+    public init(inputs: [String]? = nil, targets: [String]) {
+        self.targets = targets
+        self.inputs = inputs ?? targets
+    }
+
+    /// Input columns followed by targets that are not inputs: the columns a model reads and scales.
+    public var columns: [String] {
+        inputs + targets.filter { !inputs.contains($0) }
+    }
+
+    public var networkShape: NetworkShape {
+        NetworkShape(cell: cell, inputSize: inputs.count, hiddenSize: hidden, layers: layers,
+                     bidirectional: bidirectional, outputSize: horizon * targets.count, dropout: dropout)
+    }
+
+    /// Checks every setting, with a message naming the one that is wrong.
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws { if !ok { throw ForecastError.invalidConfig(message) } }
+        try check(!targets.isEmpty, "at least one target column is needed")
+        try check(!inputs.isEmpty, "at least one input column is needed")
+        try check(Set(inputs).count == inputs.count, "input columns repeat: \(inputs)")
+        try check(Set(targets).count == targets.count, "target columns repeat: \(targets)")
+        try check(timesteps >= 1 && timesteps <= 100_000, "timesteps must be between 1 and 100000, got \(timesteps)")
+        try check(horizon >= 1 && horizon <= 100_000, "horizon must be between 1 and 100000, got \(horizon)")
+        try check(stride >= 1, "stride must be at least 1, got \(stride)")
+        try check(hidden >= 1 && hidden <= 65_536, "hidden size must be between 1 and 65536, got \(hidden)")
+        try check(layers >= 1 && layers <= 64, "layers must be between 1 and 64, got \(layers)")
+        try check(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got \(dropout)")
+        try check(["standard", "minmax", "none"].contains(scaler), "scaler must be standard, minmax or none, got \(scaler)")
+        try check(Loss(name: loss) != nil, "loss must be mse, mae, huber or huber:DELTA, got \(loss)")
+        try check(OptimizerKind(name: optimizer) != nil, "optimizer must be one of \(OptimizerKind.names.joined(separator: ", ")), got \(optimizer)")
+        try check(learningRate > 0 && learningRate.isFinite, "learning rate must be positive, got \(learningRate)")
+        try check(epochs >= 1, "epochs must be at least 1, got \(epochs)")
+        try check(batchSize >= 1, "batch size must be at least 1, got \(batchSize)")
+        if let patience { try check(patience >= 1, "patience must be at least 1, got \(patience)") }
+        if let gradientClip { try check(gradientClip > 0, "gradient clip must be positive, got \(gradientClip)") }
+        try check(validationFraction >= 0 && validationFraction < 1, "validation fraction must be in [0, 1), got \(validationFraction)")
+        try check(["error", "drop", "ffill", "interpolate"].contains(missing), "missing must be error, drop, ffill or interpolate, got \(missing)")
+    }
+
+    /// The trainer settings these choices imply.
+    public var trainingOptions: TrainingOptions {
+        var o = TrainingOptions()
+        o.epochs = epochs
+        o.batchSize = batchSize
+        o.learningRate = learningRate
+        o.optimizer = OptimizerKind(name: optimizer) ?? .adam()
+        o.loss = Loss(name: loss) ?? .mse
+        o.clipNorm = gradientClip
+        o.patience = patience
+        o.seed = seed
+        return o
+    }
+}
+
+/// Errors of the forecasting layer; one line each.
+public enum ForecastError: Error, CustomStringConvertible, Equatable {
+    case invalidConfig(String)
+    case notEnoughData(String)
+    case incompatibleModel(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let m): "invalid configuration: \(m)"
+        case .notEnoughData(let m): "not enough data: \(m)"
+        case .incompatibleModel(let m): "incompatible model: \(m)"
+        }
+    }
+}

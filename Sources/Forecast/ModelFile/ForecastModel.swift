@@ -1,0 +1,104 @@
+import Foundation
+
+/// A trained forecaster as it lives on disk: the configuration, the network and the per-column
+/// scaling, in one `.safetensors` file.
+///
+/// Tensors: the network's under PyTorch names prefixed `rnn.` and `head.`; `scaler.offset` and
+/// `scaler.scale` (one value per column of `config.columns`; x_scaled = (x - offset) / scale).
+/// `__metadata__`: `format` ("swift-forecast"), `format_version`, `config` (ForecastConfig as
+/// JSON), and `info` (JSON: training summary, last timestamp of the data, frequency).
+public struct ForecastModel {
+    public var config: ForecastConfig
+    public let network: RecurrentNetwork<Float>
+    public var scalerOffset: [Float]
+    public var scalerScale: [Float]
+    /// Free-form facts about training, kept as JSON in the file.
+    public var info: [String: String]
+
+    public init(config: ForecastConfig, network: RecurrentNetwork<Float>, scalerOffset: [Float], scalerScale: [Float],
+                info: [String: String] = [:]) {
+        self.config = config
+        self.network = network
+        self.scalerOffset = scalerOffset
+        self.scalerScale = scalerScale
+        self.info = info
+    }
+
+    public func encoded() throws -> [UInt8] {
+        var tensors: [String: StoredTensor] = [:]
+        for slot in network.parameters.slots {
+            tensors[slot.name] = StoredTensor(shape: slot.shape, values: network.parameters.tensor(slot.name)!)
+        }
+        tensors["scaler.offset"] = StoredTensor(shape: [scalerOffset.count], values: scalerOffset)
+        tensors["scaler.scale"] = StoredTensor(shape: [scalerScale.count], values: scalerScale)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let metadata = [
+            "format": "swift-forecast",
+            "format_version": String(ForecastConfig.formatVersion),
+            "config": String(decoding: try encoder.encode(config), as: UTF8.self),
+            "info": String(decoding: try encoder.encode(info), as: UTF8.self),
+        ]
+        return try SafeTensors.encode(tensors: tensors, metadata: metadata)
+    }
+
+    /// Writes atomically: the old file, if any, stays intact until the new one is complete.
+    public func save(to path: String) throws {
+        try AtomicFile.write(try encoded(), to: path)
+    }
+
+    public static func load(path: String) throws -> ForecastModel {
+        let name = (path as NSString).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ModelFileError(file: path, message: "cannot read the file (missing or unreadable)")
+        }
+        return try decode(Array(data), name: name)
+    }
+
+    /// Validates a model file's bytes: container, metadata, configuration, and every tensor's
+    /// name and shape against what the configuration implies.
+    public static func decode(_ bytes: [UInt8], name: String) throws -> ForecastModel {
+        func fail(_ m: String) -> ModelFileError { ModelFileError(file: name, message: m) }
+        let contents = try SafeTensors.decode(bytes, name: name)
+        let meta = contents.metadata
+        guard let version = meta["format_version"].flatMap(Int.init) else { throw fail("no format_version in __metadata__") }
+        guard version == ForecastConfig.formatVersion else {
+            throw fail("format version \(version) is not supported (this build reads \(ForecastConfig.formatVersion))")
+        }
+        guard let configText = meta["config"] else { throw fail("no config in __metadata__") }
+        let config: ForecastConfig
+        do {
+            config = try JSONDecoder().decode(ForecastConfig.self, from: Data(configText.utf8))
+            try config.validate()
+        } catch let e as ForecastError {
+            throw fail("config in __metadata__ is invalid: \(e)")
+        } catch {
+            throw fail("config in __metadata__ is not a valid configuration")
+        }
+        let info = meta["info"].flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+
+        let network = try RecurrentNetwork<Float>(shape: config.networkShape)
+        var expected = Set(network.parameters.slots.map(\.name))
+        expected.formUnion(["scaler.offset", "scaler.scale"])
+        let present = Set(contents.tensors.keys)
+        if let missing = expected.subtracting(present).sorted().first { throw fail("tensor \(missing) is missing") }
+        if let extra = present.subtracting(expected).sorted().first { throw fail("unexpected tensor \(extra)") }
+        for slot in network.parameters.slots {
+            let t = contents.tensors[slot.name]!
+            guard t.shape == slot.shape else {
+                throw fail("tensor \(slot.name) has shape \(t.shape); the config implies \(slot.shape)")
+            }
+            guard t.values.allSatisfy(\.isFinite) else { throw fail("tensor \(slot.name) holds NaN or infinite values") }
+            try network.parameters.setTensor(slot.name, shape: t.shape, values: t.values)
+        }
+        let columns = config.columns.count
+        let offset = contents.tensors["scaler.offset"]!, scale = contents.tensors["scaler.scale"]!
+        guard offset.shape == [columns], scale.shape == [columns] else {
+            throw fail("scaler tensors must have shape [\(columns)] (one per column)")
+        }
+        guard offset.values.allSatisfy(\.isFinite), scale.values.allSatisfy({ $0.isFinite && $0 != 0 }) else {
+            throw fail("scaler holds NaN, infinite or zero-scale values")
+        }
+        return ForecastModel(config: config, network: network, scalerOffset: offset.values, scalerScale: scale.values, info: info)
+    }
+}

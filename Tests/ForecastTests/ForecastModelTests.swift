@@ -1,0 +1,92 @@
+import Forecast
+import Foundation
+import Testing
+
+@Suite("Model files")
+struct ForecastModelTests {
+    func model() throws -> ForecastModel {
+        var config = ForecastConfig(inputs: ["a", "b"], targets: ["b", "c"])
+        config.timesteps = 6
+        config.horizon = 3
+        config.cell = .gru
+        config.hidden = 5
+        config.layers = 2
+        config.bidirectional = true
+        let net = try RecurrentNetwork<Float>(shape: config.networkShape, seed: 9)
+        return ForecastModel(config: config, network: net, scalerOffset: [1, 2, 3], scalerScale: [0.5, 2, 4],
+                             info: ["last_time": "2020-01-01"])
+    }
+
+    func tempPath(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fm-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+
+    @Test("save then load gives the same configuration, tensors and predictions")
+    func roundTrip() throws {
+        let m = try model()
+        let path = tempPath("model.safetensors")
+        try m.save(to: path)
+        let back = try ForecastModel.load(path: path)
+        #expect(back.config == m.config)
+        #expect(back.scalerOffset == m.scalerOffset && back.scalerScale == m.scalerScale)
+        #expect(back.info == m.info)
+        #expect(back.network.parameters.allValues == m.network.parameters.allValues)
+        let x = (0..<4 * 6 * 2).map { Float($0 % 7) / 7 }
+        #expect(back.network.predict(x, count: 4, timesteps: 6) == m.network.predict(x, count: 4, timesteps: 6))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
+        #expect(leftovers == ["model.safetensors"])
+    }
+
+    @Test("saving over an existing model replaces it whole, and a failed save keeps the old one")
+    func atomicReplace() throws {
+        let path = tempPath("model.safetensors")
+        let first = try model()
+        try first.save(to: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: AtomicFile.WriteError.self) { try first.save(to: path + "/not-a-dir/x.safetensors") }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test("tensors that do not fit the stored configuration are rejected by name")
+    func configMismatch() throws {
+        let m = try model()
+        var tensors = try SafeTensors.decode(try m.encoded(), name: "m").tensors
+        let meta = try SafeTensors.decode(try m.encoded(), name: "m").metadata
+        tensors["rnn.weight_hh_l1"] = StoredTensor(shape: [15, 4], values: Array(repeating: 0, count: 60))
+        #expect(throws: ModelFileError(file: "m", message: "tensor rnn.weight_hh_l1 has shape [15, 4]; the config implies [15, 5]")) {
+            try ForecastModel.decode(try SafeTensors.encode(tensors: tensors, metadata: meta), name: "m")
+        }
+        tensors["rnn.weight_hh_l1"] = nil
+        #expect(throws: ModelFileError(file: "m", message: "tensor rnn.weight_hh_l1 is missing")) {
+            try ForecastModel.decode(try SafeTensors.encode(tensors: tensors, metadata: meta), name: "m")
+        }
+        var badMeta = meta
+        badMeta["config"] = "{\"targets\": []}"
+        #expect(throws: ModelFileError.self) {
+            try ForecastModel.decode(try SafeTensors.encode(tensors: tensors, metadata: badMeta), name: "m")
+        }
+        badMeta["format_version"] = "99"
+        #expect(throws: ModelFileError(file: "m", message: "format version 99 is not supported (this build reads 1)")) {
+            try ForecastModel.decode(try SafeTensors.encode(tensors: tensors, metadata: badMeta), name: "m")
+        }
+    }
+
+    @Test("a model file cut at every 64-byte boundary or with any header byte changed never loads wrong")
+    func corruption() throws {
+        let bytes = try model().encoded()
+        for cut in stride(from: 0, to: bytes.count, by: 64) {
+            #expect(throws: ModelFileError.self) { try ForecastModel.decode(Array(bytes[..<cut]), name: "m") }
+        }
+        let headerEnd = 8 + bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let original = try model()
+        for i in 0..<headerEnd {
+            var m = bytes
+            m[i] ^= 0x04
+            if let loaded = try? ForecastModel.decode(m, name: "m") {
+                #expect(loaded.network.parameters.allValues == original.network.parameters.allValues, "byte \(i)")
+            }
+        }
+    }
+}
