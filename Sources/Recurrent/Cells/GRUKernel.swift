@@ -21,12 +21,14 @@ enum GRUKernel {
             let u = hh + b * 3 * H
             let hb = h + b * ldh
             let hp = hPrev.map { $0 + b * ldh }
-            for j in 0..<H {
-                let r = S.sigmoid(g[j] + u[j])
-                let z = S.sigmoid(g[H + j] + u[H + j])
-                let n = S.tanh(g[2 * H + j] + r * u[2 * H + j])
-                g[j] = r; g[H + j] = z; g[2 * H + j] = n
-                hb[j] = (1 - z) * n + z * (hp.map { $0[j] } ?? 0)
+            for j in 0..<2 * H { g[j] += u[j] }
+            S.sigmoid(g, g, count: 2 * H)
+            for j in 0..<H { g[2 * H + j] += g[j] * u[2 * H + j] }
+            S.tanh(g + 2 * H, g + 2 * H, count: H)
+            if let hp {
+                for j in 0..<H { hb[j] = (1 - g[H + j]) * g[2 * H + j] + g[H + j] * hp[j] }
+            } else {
+                for j in 0..<H { hb[j] = (1 - g[H + j]) * g[2 * H + j] }
             }
         }
     }

@@ -8,41 +8,40 @@
 enum LSTMKernel {
     /// - gates: (B, 4H), pre-activations in; the activations i, f, g, o out (kept for backward).
     /// - cPrev: (B, H), or nil for the zero initial state.
-    /// - c: (B, H) out.
+    /// - c, cTanh: (B, H) out: c_t and tanh(c_t) (kept for backward).
     /// - h: (B, H) out, rows `ldh` apart (a slice of the layer's (B, D*H) output row).
     @inline(__always)
     static func forward<S: RecurrentScalar>(
         batch: Int, hidden H: Int,
         gates: UnsafeMutablePointer<S>, cPrev: UnsafePointer<S>?,
-        c: UnsafeMutablePointer<S>, h: UnsafeMutablePointer<S>, ldh: Int
+        c: UnsafeMutablePointer<S>, cTanh: UnsafeMutablePointer<S>, h: UnsafeMutablePointer<S>, ldh: Int
     ) {
         for b in 0..<batch {
             let g = gates + b * 4 * H
-            let cb = c + b * H
+            let cb = c + b * H, tb = cTanh + b * H
             let hb = h + b * ldh
-            let cp = cPrev.map { $0 + b * H }
-            for j in 0..<H {
-                let i = S.sigmoid(g[j])
-                let f = S.sigmoid(g[H + j])
-                let gg = S.tanh(g[2 * H + j])
-                let o = S.sigmoid(g[3 * H + j])
-                g[j] = i; g[H + j] = f; g[2 * H + j] = gg; g[3 * H + j] = o
-                let cNew = (cp.map { f * $0[j] } ?? 0) + i * gg
-                cb[j] = cNew
-                hb[j] = o * S.tanh(cNew)
+            S.sigmoid(g, g, count: 2 * H)
+            S.tanh(g + 2 * H, g + 2 * H, count: H)
+            S.sigmoid(g + 3 * H, g + 3 * H, count: H)
+            if let cp = cPrev.map({ $0 + b * H }) {
+                for j in 0..<H { cb[j] = g[H + j] * cp[j] + g[j] * g[2 * H + j] }
+            } else {
+                for j in 0..<H { cb[j] = g[j] * g[2 * H + j] }
             }
+            S.tanh(cb, tb, count: H)
+            for j in 0..<H { hb[j] = g[3 * H + j] * tb[j] }
         }
     }
 
     /// - dh: (B, H), rows `ldh` apart: dL/dh_t in full (from above and from step t+1).
     /// - dc: (B, H): dL/dc_t through the cell path in; dL/dc_{t-1} out.
-    /// - gates: (B, 4H) activations from forward; cPrev (B, H) or nil; c (B, H).
+    /// - gates: (B, 4H) activations from forward; cPrev (B, H) or nil; cTanh: tanh(c_t), (B, H).
     /// - dGates: (B, 4H) out: dL/da for the four pre-activations.
     @inline(__always)
     static func backward<S: RecurrentScalar>(
         batch: Int, hidden H: Int,
         dh: UnsafePointer<S>, ldh: Int, dc: UnsafeMutablePointer<S>,
-        gates: UnsafePointer<S>, cPrev: UnsafePointer<S>?, c: UnsafePointer<S>,
+        gates: UnsafePointer<S>, cPrev: UnsafePointer<S>?, cTanh: UnsafePointer<S>,
         dGates: UnsafeMutablePointer<S>
     ) {
         for b in 0..<batch {
@@ -50,11 +49,11 @@ enum LSTMKernel {
             let dg = dGates + b * 4 * H
             let dhb = dh + b * ldh
             let dcb = dc + b * H
-            let cb = c + b * H
+            let tb = cTanh + b * H
             let cp = cPrev.map { $0 + b * H }
             for j in 0..<H {
                 let i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j]
-                let tc = S.tanh(cb[j])
+                let tc = tb[j]
                 let dcTotal = dhb[j] * o * (1 - tc * tc) + dcb[j]
                 let prev = cp.map { $0[j] } ?? 0
                 dg[j] = dcTotal * gg * i * (1 - i)

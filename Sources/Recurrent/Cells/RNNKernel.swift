@@ -11,11 +11,8 @@ enum RNNKernel {
         for b in 0..<batch {
             let g = gates + b * H
             let hb = h + b * ldh
-            for j in 0..<H {
-                let v = S.tanh(g[j])
-                g[j] = v
-                hb[j] = v
-            }
+            S.tanh(g, g, count: H)
+            hb.update(from: g, count: H)
         }
     }
 

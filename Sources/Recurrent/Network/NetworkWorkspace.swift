@@ -7,6 +7,8 @@ final class DirectionWorkspace<Scalar: RecurrentScalar> {
     let hh = ScalarBuffer<Scalar>()
     /// LSTM only, (T, B, H): the cell states c_t, indexed by real time t.
     let cells = ScalarBuffer<Scalar>()
+    /// LSTM only, (T, B, H): tanh(c_t).
+    let cellTanh = ScalarBuffer<Scalar>()
     /// (T, B, G*H): dL/d(pre-activation) on the input side.
     let dGates = ScalarBuffer<Scalar>()
     /// GRU only, (T, B, 3H): dL/d(W_hh h + b_hh).
@@ -24,6 +26,7 @@ final class DirectionWorkspace<Scalar: RecurrentScalar> {
         }
         if shape.cell == .lstm {
             cells.reserve(T * B * H)
+            cellTanh.reserve(T * B * H)
             dc.reserve(B * H)
         }
     }

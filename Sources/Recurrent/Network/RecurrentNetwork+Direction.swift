@@ -51,7 +51,8 @@ extension RecurrentNetwork {
                 if shape.cell == .lstm {
                     let cPrev: UnsafePointer<Scalar>? = s == 0 ? nil : UnsafePointer(ws.cells.pointer + tp * B * H)
                     LSTMKernel.forward(batch: B, hidden: H, gates: g, cPrev: cPrev,
-                                       c: ws.cells.pointer + t * B * H, h: h, ldh: DH)
+                                       c: ws.cells.pointer + t * B * H, cTanh: ws.cellTanh.pointer + t * B * H,
+                                       h: h, ldh: DH)
                 } else {
                     RNNKernel.forward(batch: B, hidden: H, gates: g, h: h, ldh: DH)
                 }
@@ -96,7 +97,7 @@ extension RecurrentNetwork {
             case .lstm:
                 let cPrev: UnsafePointer<Scalar>? = s == 0 ? nil : UnsafePointer(ws.cells.pointer + tp * B * H)
                 LSTMKernel.backward(batch: B, hidden: H, dh: dh, ldh: DH, dc: ws.dc.pointer,
-                                    gates: gates + t * B * GH, cPrev: cPrev, c: ws.cells.pointer + t * B * H,
+                                    gates: gates + t * B * GH, cPrev: cPrev, cTanh: ws.cellTanh.pointer + t * B * H,
                                     dGates: dg)
             case .rnn:
                 RNNKernel.backward(batch: B, hidden: H, dh: dh, ldh: DH, gates: gates + t * B * GH, dGates: dg)

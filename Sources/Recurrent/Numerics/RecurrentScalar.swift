@@ -19,6 +19,10 @@ public protocol RecurrentScalar: BinaryFloatingPoint, Sendable where RawSignific
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     static func exp(_ x: Self) -> Self
     static func tanh(_ x: Self) -> Self
+    /// dst[i] = σ(src[i]) for i < count; src may equal dst.
+    static func sigmoid(_ src: UnsafePointer<Self>, _ dst: UnsafeMutablePointer<Self>, count: Int)
+    /// dst[i] = tanh(src[i]) for i < count; src may equal dst.
+    static func tanh(_ src: UnsafePointer<Self>, _ dst: UnsafeMutablePointer<Self>, count: Int)
 }
 
 @inline(__always)
@@ -37,6 +41,14 @@ extension Float: RecurrentScalar {
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
     @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    @inline(__always)
+    public static func sigmoid(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+        VectorMath.map(src, dst, count, VectorMath.sigmoid)
+    }
+    @inline(__always)
+    public static func tanh(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+        VectorMath.map(src, dst, count, VectorMath.tanh)
+    }
 }
 
 extension Double: RecurrentScalar {
@@ -52,6 +64,14 @@ extension Double: RecurrentScalar {
     }
     @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
     @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    @inline(__always)
+    public static func sigmoid(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { dst[i] = 1 / (1 + Glibc.exp(-src[i])) }
+    }
+    @inline(__always)
+    public static func tanh(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { dst[i] = Glibc.tanh(src[i]) }
+    }
 }
 
 extension RecurrentScalar {
