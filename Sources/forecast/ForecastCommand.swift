@@ -6,6 +6,6 @@ struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast",
         abstract: "Time-series forecasting with LSTM, GRU and RNN networks.",
-        subcommands: [TrainCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, DescribeCommand.self, BenchCommand.self]
     )
 }

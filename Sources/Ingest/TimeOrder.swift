@@ -1,0 +1,32 @@
+/// Rows must be in strictly increasing time order: checked, or repaired on request.
+enum TimeOrder {
+    /// Throws at the first row whose time does not follow the previous one, unless
+    /// `sortAndDeduplicate`, which stable-sorts by time and keeps the first row of each
+    /// duplicated time, with warnings.
+    static func enforce(_ table: Table, timeField: Int, sortAndDeduplicate: Bool) throws -> Table {
+        let times = table.time.values
+        guard let bad = (1..<max(times.count, 1)).first(where: { times[$0] <= times[$0 - 1] }) else { return table }
+        if !sortAndDeduplicate {
+            let previous = "\(table.timeString(at: bad - 1)) on line \(table.sourceLines[bad - 1])"
+            let message = times[bad] == times[bad - 1]
+                ? "duplicate time \(table.timeString(at: bad)) (also \(previous)); times must be unique (or enable sort-and-deduplicate)"
+                : "time \(table.timeString(at: bad)) comes after \(previous); rows must be in increasing time order (or enable sort-and-deduplicate)"
+            throw IngestError(file: table.source, line: table.sourceLines[bad], column: timeField, message)
+        }
+        let sorted = times.indices.sorted { times[$0] < times[$1] || (times[$0] == times[$1] && $0 < $1) }
+        var kept: [Int] = []
+        var duplicates: [Int] = []
+        for index in sorted {
+            if let last = kept.last, times[last] == times[index] { duplicates.append(index) } else { kept.append(index) }
+        }
+        var result = table.selectingRows(kept)
+        let moved = zip(kept, kept.dropFirst()).filter { $0 > $1 }.count
+        if moved > 0 || kept != Array(kept.sorted()) {
+            result.warnings.append("\(table.source): rows were not in time order and have been sorted")
+        }
+        if let first = duplicates.min() {
+            result.warnings.append("\(table.source): dropped \(duplicates.count) row\(duplicates.count == 1 ? "" : "s") repeating an earlier time (first on line \(table.sourceLines[first]), \(table.timeString(at: first)))")
+        }
+        return result
+    }
+}
