@@ -45,7 +45,7 @@ struct ForecastModelTests {
         let first = try model()
         try first.save(to: path)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(throws: AtomicFile.WriteError.self) { try first.save(to: path + "/not-a-dir/x.safetensors") }
+        #expect(throws: AtomicFileError.self) { try first.save(to: path + "/not-a-dir/x.safetensors") }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 

@@ -1,0 +1,99 @@
+/// A table of formatted metrics, rendered as Markdown by ``MetricsWriter`` and as HTML by
+/// ``HTMLReport``. Cells hold plain text; each renderer escapes it.
+public struct MetricsTable: Equatable, Sendable {
+    public var title: String
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(title: String, header: [String], rows: [[String]]) {
+        self.title = title
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The tables that describe `report`: the overall metrics (metric rows, model and baseline
+    /// columns, and the skill scores); per horizon step; per target when there is more than
+    /// one; per fold when there is more than one.
+    public static func tables(for report: EvaluationReport) -> [MetricsTable] {
+        let f = { (value: Double?) in NumberFormat.display(value) }
+        var tables: [MetricsTable] = []
+
+        let o = report.overall
+        let rows: [(String, (MetricSet) -> Double?)] = [
+            ("MAE", \.mae), ("RMSE", \.rmse), ("MAPE (%)", \.mape), ("sMAPE (%)", \.smape),
+            ("MASE", \.mase), ("R²", \.r2), ("Bias", \.bias),
+        ]
+        var overallRows = rows.map { name, metric in
+            [name, f(metric(o.model)), f(metric(o.naive)), f(metric(o.seasonalNaive))]
+        }
+        overallRows.append(["Points", String(o.model.count), String(o.naive.count), String(o.seasonalNaive.count)])
+        overallRows.append(["Skill vs baseline (1 − MAE ratio)", "", f(o.skill.vsNaive), f(o.skill.vsSeasonalNaive)])
+        tables.append(MetricsTable(
+            title: "Overall", header: ["Metric", "Model", "Naive", "Seasonal naive"], rows: overallRows))
+
+        if !report.perStep.isEmpty {
+            tables.append(MetricsTable(
+                title: "Per horizon step",
+                header: ["Step", "MAE", "MAE naive", "MAE seasonal naive", "RMSE", "MASE",
+                         "MASE seasonal naive", "Skill vs seasonal naive"],
+                rows: report.perStep.map { s in
+                    let m = s.metrics
+                    return [String(s.step), f(m.model.mae), f(m.naive.mae), f(m.seasonalNaive.mae),
+                            f(m.model.rmse), f(m.model.mase), f(m.seasonalNaive.mase),
+                            f(m.skill.vsSeasonalNaive)]
+                }))
+        }
+        if report.perTarget.count > 1 {
+            tables.append(MetricsTable(
+                title: "Per target",
+                header: ["Target", "Points", "MAE", "RMSE", "MASE", "MASE naive", "MASE seasonal naive",
+                         "Skill vs naive", "Skill vs seasonal naive"],
+                rows: report.perTarget.keys.sorted().map { target in
+                    let m = report.perTarget[target]!
+                    return [target, String(m.model.count), f(m.model.mae), f(m.model.rmse), f(m.model.mase),
+                            f(m.naive.mase), f(m.seasonalNaive.mase), f(m.skill.vsNaive),
+                            f(m.skill.vsSeasonalNaive)]
+                }))
+        }
+        if report.perFold.count > 1 {
+            tables.append(MetricsTable(
+                title: "Per fold",
+                header: ["Fold", "From", "To", "MAE", "RMSE", "MASE", "MASE seasonal naive",
+                         "Skill vs seasonal naive"],
+                rows: report.perFold.map { fold in
+                    let m = fold.metrics
+                    return [String(fold.fold), fold.firstTimestamp, fold.lastTimestamp, f(m.model.mae),
+                            f(m.model.rmse), f(m.model.mase), f(m.seasonalNaive.mase),
+                            f(m.skill.vsSeasonalNaive)]
+                }))
+        }
+        return tables
+    }
+
+    /// The table as GitHub-flavoured Markdown under a `###` heading; the first column is left
+    /// aligned, the others right aligned.
+    public var markdown: String {
+        var lines = ["### " + Escaping.markdownCell(title), ""]
+        lines.append("| " + header.map(Escaping.markdownCell).joined(separator: " | ") + " |")
+        lines.append("|" + header.indices.map { $0 == 0 ? ":---|" : "---:|" }.joined())
+        for row in rows {
+            lines.append("| " + row.map(Escaping.markdownCell).joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The table as an HTML `<table>` with a `<caption>`, every cell escaped.
+    public var html: String {
+        var out = "<table>\n<caption>" + Escaping.xml(title) + "</caption>\n<thead><tr>"
+        for cell in header { out += "<th>" + Escaping.xml(cell) + "</th>" }
+        out += "</tr></thead>\n<tbody>\n"
+        for row in rows {
+            out += "<tr>"
+            for (i, cell) in row.enumerated() {
+                out += i == 0 ? "<th scope=\"row\">" + Escaping.xml(cell) + "</th>" : "<td>" + Escaping.xml(cell) + "</td>"
+            }
+            out += "</tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+}

@@ -1,0 +1,104 @@
+/// The colors the ready-made charts use (the first of matplotlib's "tab10").
+enum ChartColor {
+    static let actual = "#222222"
+    static let forecast = "#1f77b4"
+    static let alternate = "#ff7f0e"
+    static let validation = "#d62728"
+    static let origin = "#7f7f7f"
+}
+
+/// One backtest fold's forecast, for ``SVGChart/backtest(title:timestamps:actual:folds:yLabel:)``.
+public struct BacktestFold: Equatable, Sendable {
+    public var fold: Int
+    /// The index of the last observation the fold's forecast was made from.
+    public var origin: Int
+    /// The forecasts for indices `origin + 1`, `origin + 2`, ...; NaN where there is none.
+    public var predicted: [Double]
+
+    public init(fold: Int, origin: Int, predicted: [Double]) {
+        self.fold = fold
+        self.origin = origin
+        self.predicted = predicted
+    }
+
+    /// The folds of `records` for `target`, placed on the series by looking each record's
+    /// timestamp up in `timestamps`. A fold's origin is the least `index - step` of its records.
+    /// Records whose timestamp is not in `timestamps` are left out. Folds come in ascending order.
+    public static func folds(from records: [ForecastRecord], target: String, timestamps: [String]) -> [BacktestFold] {
+        var position: [String: Int] = [:]
+        for (i, t) in timestamps.enumerated() where position[t] == nil { position[t] = i }
+        var placed: [Int: [(index: Int, step: Int, value: Double)]] = [:]
+        for r in records where r.target == target {
+            guard let i = position[r.timestamp] else { continue }
+            placed[r.fold, default: []].append((i, r.step, r.predicted))
+        }
+        return placed.keys.sorted().map { fold in
+            let points = placed[fold]!
+            let origin = points.map { $0.index - $0.step }.min()!
+            let end = points.map(\.index).max()!
+            var predicted = [Double](repeating: .nan, count: Swift.max(0, end - origin))
+            for p in points where p.index > origin { predicted[p.index - origin - 1] = p.value }
+            return BacktestFold(fold: fold, origin: origin, predicted: predicted)
+        }
+    }
+}
+
+extension SVGChart {
+    /// Actual values and a forecast on one time axis, with the forecast origin marked by a
+    /// vertical line.
+    ///
+    /// `actual` and `predicted` are aligned with `timestamps` (which label the x axis): NaN
+    /// where a value does not exist, such as the forecast before the origin or the actuals of
+    /// the future. `origin` is the index of the last observation the forecast was made from.
+    /// Pass the slice worth looking at (a few horizons of history, say), not a decade of data.
+    public static func actualVsPredicted(
+        title: String, timestamps: [String], actual: [Double], predicted: [Double],
+        origin: Int?, yLabel: String = ""
+    ) -> SVGChart {
+        let n = Swift.max(timestamps.count, actual.count, predicted.count)
+        let x = (0..<n).map(Double.init)
+        return SVGChart(
+            title: title, yLabel: yLabel,
+            series: [
+                Series(name: "Actual", x: x, y: actual, color: ChartColor.actual),
+                Series(name: "Forecast", x: x, y: predicted, color: ChartColor.forecast, lineWidth: 2),
+            ],
+            markers: origin.map { [Marker(x: Double($0), label: "Forecast origin", color: ChartColor.origin)] } ?? [],
+            xCategories: timestamps)
+    }
+
+    /// The actual series with every backtest fold's forecast over it, folds in alternating
+    /// colors, each fold's origin marked by a vertical line in its color.
+    public static func backtest(
+        title: String, timestamps: [String], actual: [Double], folds: [BacktestFold], yLabel: String = ""
+    ) -> SVGChart {
+        let n = Swift.max(timestamps.count, actual.count)
+        var series = [Series(name: "Actual", x: (0..<n).map(Double.init), y: actual, color: ChartColor.actual, lineWidth: 1.2)]
+        var markers: [Marker] = []
+        for (k, fold) in folds.enumerated() {
+            let even = k % 2 == 0
+            let color = even ? ChartColor.forecast : ChartColor.alternate
+            series.append(Series(
+                name: even ? "Forecast (folds 1, 3, 5, …)" : "Forecast (folds 2, 4, 6, …)",
+                x: fold.predicted.indices.map { Double(fold.origin + 1 + $0) }, y: fold.predicted,
+                color: color, lineWidth: 2))
+            markers.append(Marker(x: Double(fold.origin), label: "Fold origin", color: color))
+        }
+        return SVGChart(title: title, yLabel: yLabel, series: series, markers: markers, xCategories: timestamps)
+    }
+
+    /// Training and validation loss by epoch (epochs numbered from 1), optionally on a
+    /// logarithmic y axis. Pass an empty `validation` when there is none.
+    public static func lossCurves(
+        title: String, training: [Double], validation: [Double] = [], logScale: Bool = false, lossName: String = "Loss"
+    ) -> SVGChart {
+        var series = [Series(name: "Training", x: training.indices.map { Double($0 + 1) }, y: training,
+                             color: ChartColor.forecast, lineWidth: 2)]
+        if !validation.isEmpty {
+            series.append(Series(name: "Validation", x: validation.indices.map { Double($0 + 1) }, y: validation,
+                                 color: ChartColor.validation, lineWidth: 2))
+        }
+        return SVGChart(title: title, xLabel: "Epoch", yLabel: logScale ? lossName + " (log scale)" : lossName,
+                        series: series, integerX: true, logScaleY: logScale)
+    }
+}
