@@ -1,7 +1,83 @@
 import ArgumentParser
 import Forecast
+import Foundation
 
 struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a model.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on a CSV file and report its error on the held-out latest rows.",
+        discussion: """
+        The latest --validation fraction of the rows is held out: it drives early stopping and
+        is scored against the naive and seasonal-naive forecasts. The output folder receives
+        model.safetensors, metrics.json, metrics.md, predictions.csv, forecast.svg, loss.svg and
+        report.html.
+
+        Examples:
+          forecast train datasets/airpassengers_monthly.csv --target passengers_thousands --timesteps 12 --out runs/air
+          forecast train datasets/msft_daily_ohlcv.csv --target adj_close --inputs adj_close,volume --cell gru --horizon 5
+        """
+    )
+
+    @Argument(help: "CSV file with a time column and numeric columns.")
+    var file: String
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Output folder.")
+    var out = "runs/train"
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let config = try model.config()
+            let table = try Forecaster.readTable(path: file, config: config)
+            let progress = Progress(quiet: output.quiet || output.json)
+            let forecaster = try Forecaster(config: config)
+            let history = try forecaster.fit(table) { progress.epoch($0, of: config.epochs) }
+            progress.finish()
+            let trained = forecaster.model!
+            let validationStart = table.rowCount - Int((Double(table.rowCount) * config.validationFraction).rounded())
+            let evaluation = validationStart < table.rowCount && validationStart >= config.timesteps
+                ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount) : nil
+            let artifacts = try RunArtifacts.training(model: trained, history: history, evaluation: evaluation,
+                                                      table: table, source: (file as NSString).lastPathComponent)
+            try artifacts.write(to: out)
+            let summary = TrainSummary(model: (out as NSString).appendingPathComponent("model.safetensors"),
+                                       epochs: history.epochs.count, bestEpoch: history.bestEpoch,
+                                       validation: evaluation?.report.overall, files: artifacts.names)
+            if output.json {
+                print(try jsonText(summary))
+            } else if !output.quiet {
+                print("trained \(config.cell.rawValue.uppercased()) on \(table.rowCount) rows of \(file): \(history.epochs.count) epochs, best \(history.bestEpoch)")
+                if let m = evaluation?.report.overall {
+                    print(ErrorTable.text(m, rows: evaluation!.records.count / config.targets.count, season: evaluation!.season))
+                }
+                print("wrote \(artifacts.names.joined(separator: ", ")) to \(out)/")
+            }
+        }
+    }
+}
+
+struct TrainSummary: Encodable {
+    let model: String
+    let epochs: Int
+    let bestEpoch: Int
+    let validation: MetricComparison?
+    let files: [String]
+}
+
+/// A small text table of model vs baselines.
+enum ErrorTable {
+    static func text(_ m: MetricComparison, rows: Int, season: Int) -> String {
+        func f(_ v: Double?) -> String { v.map { String(format: "%10.4f", $0) } ?? "         -" }
+        var lines = ["held-out error over \(rows) forecast steps (original units):",
+                     "               model      naive  seasonal(\(season))"]
+        for (name, a, b, c) in [("MAE", m.model.mae, m.naive.mae, m.seasonalNaive.mae),
+                                ("RMSE", m.model.rmse, m.naive.rmse, m.seasonalNaive.rmse),
+                                ("MASE", m.model.mase, m.naive.mase, m.seasonalNaive.mase)] {
+            lines.append(name.padding(toLength: 8, withPad: " ", startingAt: 0) + " " + f(a) + " " + f(b) + " " + f(c))
+        }
+        return lines.joined(separator: "\n")
+    }
 }

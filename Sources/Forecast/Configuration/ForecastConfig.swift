@@ -29,6 +29,11 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     public var dropout = 0.0
     /// `standard`, `minmax` or `none`; fitted on the training part only.
     public var scaler = "standard"
+    /// Forecast the change from the last observed value of each target (in scaled units)
+    /// rather than the level: the network's output is added to the last value. This keeps
+    /// trending series and prices, whose future levels lie outside the training range, within
+    /// what the network has seen; the naive forecast is then the zero output.
+    public var residual = true
     /// `mse`, `mae`, `huber` or `huber:DELTA`.
     public var loss = "mse"
     /// `adam`, `adamw`, `sgd`, `momentum`, `nesterov`, `rmsprop`, `adagrad`.

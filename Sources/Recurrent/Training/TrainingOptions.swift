@@ -43,4 +43,6 @@ public struct TrainingHistory: Codable, Equatable, Sendable {
     public var bestEpoch = 0
     public var bestLoss = Double.infinity
     public var stoppedEarly = false
+
+    public init() {}
 }

@@ -1,0 +1,64 @@
+/// What `evaluate` produced: forecasts from every origin in the evaluated rows, with the
+/// baselines, and their metrics.
+public struct EvaluationResult: Sendable {
+    public let records: [ForecastRecord]
+    public let report: EvaluationReport
+    public let season: Int
+    public let origins: [Int]
+}
+
+extension Forecaster {
+    /// Scores the trained model on `rows` without retraining: forecasts from origins
+    /// `rows.lowerBound`, `+ stride`, ... (stride defaults to the horizon) as long as a whole
+    /// horizon fits, each from the `timesteps` rows before it. MASE is scaled by the rows
+    /// before `rows`.
+    public func evaluate(_ table: Table, rows: Range<Int>, stride: Int? = nil, season: Int? = nil) throws -> EvaluationResult {
+        let c = config
+        let stride = stride ?? c.horizon
+        guard stride >= 1 else { throw ForecastError.invalidConfig("stride must be at least 1, got \(stride)") }
+        guard rows.lowerBound >= c.timesteps, rows.upperBound <= table.rowCount else {
+            throw ForecastError.notEnoughData("evaluating rows \(rows.lowerBound)..<\(rows.upperBound) needs \(c.timesteps) rows before them inside the table's \(table.rowCount)")
+        }
+        let origins = Array(Swift.stride(from: rows.lowerBound, through: rows.upperBound - c.horizon, by: stride))
+        guard !origins.isEmpty else {
+            throw ForecastError.notEnoughData("rows \(rows.lowerBound)..<\(rows.upperBound) hold no whole horizon of \(c.horizon)")
+        }
+        let history = Array(try table.column(named: c.targets[0])[..<rows.lowerBound])
+        let season = season ?? Self.inferSeason(table: table, series: history)
+        var records: [ForecastRecord] = []
+        for origin in origins { records += try forecastRecords(table, origin: origin, fold: 0, season: season) }
+        let training = try trainingContexts(table, season: season, foldRanges: [0: 0..<rows.lowerBound])
+        return EvaluationResult(records: records, report: EvaluationReport(records: records, training: training),
+                                season: season, origins: origins)
+    }
+
+    /// The model's forecast from `origin` (the first forecast row), one record per step and
+    /// target, with the actual value and the naive and seasonal-naive forecasts beside it.
+    func forecastRecords(_ table: Table, origin: Int, fold: Int, season: Int) throws -> [ForecastRecord] {
+        let c = config
+        let values = try forecastValues(table, before: origin)
+        var records: [ForecastRecord] = []
+        for (k, name) in c.targets.enumerated() {
+            let series = try table.column(named: name)
+            // Report's baselines take the last observed row; `origin` is the first forecast row.
+            let naive = naiveForecast(series: series, origin: origin - 1, horizon: c.horizon)
+            let seasonal = seasonalNaiveForecast(series: series, origin: origin - 1, horizon: c.horizon, season: season)
+            for h in 0..<c.horizon {
+                let row = origin + h
+                records.append(ForecastRecord(timestamp: table.timeString(at: row), target: name, step: h + 1,
+                                              actual: series[row], predicted: values[h][k], fold: fold,
+                                              naive: naive[h], seasonalNaive: seasonal[h]))
+            }
+        }
+        return records
+    }
+
+    /// Per target: the whole series, the season, and which rows each fold trained on (MASE's scale).
+    func trainingContexts(_ table: Table, season: Int, foldRanges: [Int: Range<Int>]) throws -> [String: TrainingContext] {
+        var contexts: [String: TrainingContext] = [:]
+        for name in config.targets {
+            contexts[name] = TrainingContext(series: try table.column(named: name), season: season, foldTrainingRanges: foldRanges)
+        }
+        return contexts
+    }
+}

@@ -1,0 +1,174 @@
+/// Fits a recurrent network to the columns of a table and forecasts the next `horizon` steps,
+/// in original units, with their time stamps.
+///
+///     import Forecast
+///
+///     var config = ForecastConfig(targets: ["passengers_thousands"])
+///     config.timesteps = 12
+///     config.epochs = 200
+///     let table = try Forecaster.readTable(path: "datasets/airpassengers_monthly.csv", config: config)
+///     let forecaster = try Forecaster(config: config)
+///     try forecaster.fit(table)
+///     for point in try forecaster.predict(table) { print(point.timestamp, point.target, point.value) }
+///
+/// Scaling is fitted on the training rows only; the latest `validationFraction` of the rows
+/// given to `fit` validate each epoch and drive early stopping, and their windows read inputs
+/// from before the boundary but never train on a target behind it.
+public final class Forecaster {
+    public let config: ForecastConfig
+    /// The trained model; nil until `fit` (or loaded through `init(model:)`).
+    public private(set) var model: ForecastModel?
+    /// The history of the last `fit`.
+    public private(set) var history = TrainingHistory()
+
+    public init(config: ForecastConfig) throws {
+        try config.validate()
+        self.config = config
+    }
+
+    /// A forecaster around a trained (e.g. loaded) model.
+    public init(model: ForecastModel) {
+        config = model.config
+        self.model = model
+    }
+
+    /// Reads a CSV with the configuration's time column, columns and missing-value policy.
+    public static func readTable(path: String, config: ForecastConfig, options: CSVOptions = CSVOptions()) throws -> Table {
+        var options = options
+        if let time = config.timeColumn { options.time = .name(time) }
+        options.columns = config.columns.map { .name($0) }
+        options.missing = MissingPolicy(rawValue: config.missing) ?? .error
+        return try CSVReader.read(path: path, options: options)
+    }
+
+    /// One forecast value.
+    public struct Point: Codable, Equatable, Sendable {
+        public let timestamp: String
+        public let target: String
+        /// 1-based horizon step.
+        public let step: Int
+        public let value: Double
+    }
+
+    // MARK: Fit
+
+    /// Trains on `rows` of the table (all rows by default). With `warmStart` and a model
+    /// already trained, training continues from its weights instead of a fresh initialization.
+    @discardableResult
+    public func fit(_ table: Table, rows: Range<Int>? = nil, warmStart: Bool = false,
+                    progress: ((EpochRecord) -> Void)? = nil) throws -> TrainingHistory {
+        let rows = rows ?? 0..<table.rowCount
+        let c = config
+        let span = c.timesteps + c.horizon
+        guard rows.count >= span else {
+            throw ForecastError.notEnoughData("\(rows.count) rows cannot make one window of \(c.timesteps) timesteps + \(c.horizon) horizon")
+        }
+        var validationRows = Int((Double(rows.count) * c.validationFraction).rounded())
+        if validationRows < c.horizon || rows.count - validationRows < span { validationRows = 0 }
+        let trainEnd = rows.upperBound - validationRows
+
+        let scaler = try Scaler.fit(ScalerKind(rawValue: c.scaler) ?? .standard, table: table, columns: c.columns,
+                                    rows: rows.lowerBound..<trainEnd)
+        let (inputs, targets) = try scaledColumns(table, scaler: scaler)
+        let trainWindows = residualTargets(try Windowing.windows(inputs: inputs, targets: targets, timesteps: c.timesteps,
+                                                                 horizon: c.horizon, stride: c.stride, rows: rows.lowerBound..<trainEnd),
+                                           targets: targets)
+        let validationWindows = validationRows > 0
+            ? residualTargets(try Windowing.windows(inputs: inputs, targets: targets, timesteps: c.timesteps, horizon: c.horizon,
+                                                    stride: 1, rows: trainEnd - c.timesteps..<rows.upperBound),
+                              targets: targets)
+            : nil
+
+        let network: RecurrentNetwork<Float>
+        if warmStart, let previous = model?.network {
+            network = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
+            network.parameters.allValues = previous.parameters.allValues
+        } else {
+            network = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
+        }
+        let trainer = Trainer(network: network, options: c.trainingOptions)
+        history = try trainer.fit(train: try sampleSet(trainWindows), validation: try validationWindows.map(sampleSet),
+                                  progress: progress)
+        var info = [
+            "trained_rows": "\(rows.lowerBound)..<\(trainEnd)",
+            "validation_rows": validationRows > 0 ? "\(trainEnd)..<\(rows.upperBound)" : "none",
+            "last_time": table.timeString(at: rows.upperBound - 1),
+            "best_epoch": "\(history.bestEpoch)",
+            "epochs_run": "\(history.epochs.count)",
+        ]
+        if let v = history.epochs.last?.validationLoss { info["last_validation_loss"] = "\(v)" }
+        model = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale, info: info)
+        return history
+    }
+
+    // MARK: Predict
+
+    /// The `horizon` values after row `end` (exclusive; the end of the table by default),
+    /// from the `timesteps` rows before it, in original units: values[step][target].
+    public func forecastValues(_ table: Table, before end: Int? = nil) throws -> [[Double]] {
+        guard let model else { throw ForecastError.invalidConfig("the forecaster has no trained model; call fit first") }
+        let end = end ?? table.rowCount
+        let c = config
+        guard end >= c.timesteps, end <= table.rowCount else {
+            throw ForecastError.notEnoughData("forecasting after row \(end) needs \(c.timesteps) rows before it; the table has \(table.rowCount)")
+        }
+        let scaler = try model.scaler()
+        let (inputs, targets) = try scaledColumns(table, scaler: scaler)
+        let x = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
+        let y = model.network.predict(x, count: 1, timesteps: c.timesteps)
+        return (0..<c.horizon).map { h in
+            c.targets.enumerated().map { k, name in
+                let column = c.columns.firstIndex(of: name)!
+                let base: Float = c.residual ? targets[k][end - 1] : 0
+                return scaler.inverseTransform(y[h * c.targets.count + k] + base, column: column)
+            }
+        }
+    }
+
+    /// The forecast for the `horizon` steps after the end of the table, with their time stamps.
+    public func predict(_ table: Table) throws -> [Point] {
+        let values = try forecastValues(table)
+        let stamps = table.time.futureStrings(count: config.horizon, frequency: FrequencyInference(table.time).frequency)
+        return values.enumerated().flatMap { h, row in
+            zip(config.targets, row).map { Point(timestamp: stamps[h], target: $0, step: h + 1, value: $1) }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Scaled input and target columns over all rows of the table.
+    func scaledColumns(_ table: Table, scaler: Scaler) throws -> (inputs: [[Float]], targets: [[Float]]) {
+        let raw = try config.columns.map { try table.column(named: $0) }
+        let scaled = try scaler.transform(columns: raw)
+        let inputs = config.inputs.map { scaled[config.columns.firstIndex(of: $0)!] }
+        let targets = config.targets.map { scaled[config.columns.firstIndex(of: $0)!] }
+        return (inputs, targets)
+    }
+
+    /// With `residual`, each window's targets become their change from the last observed value
+    /// of the same target (the row before the window's first target row).
+    func residualTargets(_ w: WindowSet, targets: [[Float]]) -> WindowSet {
+        guard config.residual else { return w }
+        var w = w
+        for n in 0..<w.count {
+            let last = w.targetStartRows[n] - 1
+            for h in 0..<w.horizon {
+                for k in 0..<w.targetDim { w.targets[(n * w.horizon + h) * w.targetDim + k] -= targets[k][last] }
+            }
+        }
+        return w
+    }
+
+    func sampleSet(_ w: WindowSet) throws -> SampleSet<Float> {
+        try SampleSet(inputs: w.inputs, targets: w.targets, count: w.count, timesteps: w.timesteps,
+                      inputSize: w.inputDim, outputSize: w.horizon * w.targetDim)
+    }
+}
+
+extension ForecastModel {
+    /// The fitted scaler, rebuilt from the stored tensors.
+    public func scaler() throws -> Scaler {
+        try Scaler(kind: ScalerKind(rawValue: config.scaler) ?? .standard, columnNames: config.columns,
+                   offset: scalerOffset, scale: scalerScale)
+    }
+}

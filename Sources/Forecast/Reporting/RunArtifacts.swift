@@ -1,0 +1,128 @@
+import Foundation
+
+/// The files a run leaves in its output folder — model, predictions, metrics, charts and the HTML
+/// report — built in memory first, so a run that fails before `write` leaves the folder as it
+/// was, and each file is then replaced atomically.
+public struct RunArtifacts {
+    public private(set) var files: [(name: String, bytes: [UInt8])] = []
+
+    public init() {}
+
+    public mutating func add(_ name: String, _ text: String) { files.append((name, Array(text.utf8))) }
+    public mutating func add(_ name: String, bytes: [UInt8]) { files.append((name, bytes)) }
+
+    public var names: [String] { files.map(\.name) }
+
+    /// Creates the folder if needed and writes every file atomically.
+    public func write(to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for f in files { try AtomicFile.write(f.bytes, to: (directory as NSString).appendingPathComponent(f.name)) }
+    }
+
+    /// model.safetensors, loss.svg, and — when the run held rows out — predictions.csv,
+    /// metrics.json, metrics.md, forecast.svg and report.html for the held-out rows.
+    public static func training(model: ForecastModel, history: TrainingHistory, evaluation: EvaluationResult?,
+                                table: Table, source: String) throws -> RunArtifacts {
+        var a = RunArtifacts()
+        a.add("model.safetensors", bytes: try model.encoded())
+        let loss = lossChart(history, lossName: model.config.loss)
+        a.add("loss.svg", loss.render())
+        var figures = [HTMLReport.Figure(caption: "Training and validation loss per epoch", chart: loss)]
+        if let evaluation {
+            a.addEvaluation(evaluation.records, evaluation.report)
+            let target = model.config.targets[0]
+            let chart = forecastChart(table: table, records: evaluation.records, target: target,
+                                      title: "\(target): validation forecasts from \(evaluation.origins.count) origin(s)")
+            a.add("forecast.svg", chart.render())
+            figures.insert(HTMLReport.Figure(caption: "Actual and forecast values on the validation rows", chart: chart), at: 0)
+        }
+        let report = HTMLReport(title: "Training report: \(source)",
+                                subtitle: "\(model.config.cell.rawValue.uppercased()) on \(model.config.targets.joined(separator: ", "))",
+                                configuration: configurationRows(model.config, extra: model.info.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
+                                notes: table.warnings, evaluation: evaluation?.report, figures: figures)
+        a.add("report.html", report.render())
+        return a
+    }
+
+    /// predictions.csv, metrics.json, metrics.md, backtest.svg, loss.svg (first fold that trained),
+    /// report.html, and the last fold's model.
+    public static func backtest(_ result: BacktestResult, lastModel: ForecastModel?, config: ForecastConfig,
+                                table: Table, source: String, notes: [String] = []) throws -> RunArtifacts {
+        var a = RunArtifacts()
+        a.addEvaluation(result.records, result.report)
+        var figures: [HTMLReport.Figure] = []
+        for target in config.targets {
+            let series = try table.column(named: target)
+            let stamps = (0..<table.rowCount).map { table.timeString(at: $0) }
+            let start = max(0, (result.folds.first?.origin ?? 0) - 3 * config.horizon - config.timesteps)
+            let folds = Report.BacktestFold.folds(from: result.records, target: target, timestamps: Array(stamps[start...]))
+            let chart = SVGChart.backtest(title: "\(target): backtest, \(result.folds.count) folds", timestamps: Array(stamps[start...]),
+                                          actual: Array(series[start...]), folds: folds)
+            let name = config.targets.count == 1 ? "backtest.svg" : "backtest-\(fileSafe(target)).svg"
+            a.add(name, chart.render())
+            figures.append(HTMLReport.Figure(caption: "\(target): actual values and each fold's forecast", chart: chart))
+        }
+        if let (_, history) = result.histories.min(by: { $0.key < $1.key }) {
+            let loss = lossChart(history, lossName: config.loss)
+            a.add("loss.svg", loss.render())
+            figures.append(HTMLReport.Figure(caption: "Training and validation loss of the first fold", chart: loss))
+        }
+        let first = result.folds.first!, last = result.folds.last!
+        let extra: [(String, String)] = [
+            ("folds", "\(result.folds.count)"),
+            ("first origin", table.timeString(at: first.origin)),
+            ("last origin", table.timeString(at: last.origin)),
+            ("season (seasonal naive, MASE)", "\(result.season)"),
+        ]
+        let report = HTMLReport(title: "Backtest report: \(source)",
+                                subtitle: "\(config.cell.rawValue.uppercased()) forecasting \(config.targets.joined(separator: ", ")), horizon \(config.horizon)",
+                                configuration: configurationRows(config, extra: extra), notes: table.warnings + notes,
+                                evaluation: result.report, figures: figures)
+        a.add("report.html", report.render())
+        if let lastModel { a.add("model.safetensors", bytes: try lastModel.encoded()) }
+        return a
+    }
+
+    public mutating func addEvaluation(_ records: [ForecastRecord], _ report: EvaluationReport) {
+        add("predictions.csv", PredictionsWriter.csv(records))
+        add("metrics.json", (try? MetricsWriter.json(report)) ?? "{}")
+        add("metrics.md", MetricsWriter.markdown(report))
+    }
+
+    static func lossChart(_ history: TrainingHistory, lossName: String) -> SVGChart {
+        let train = history.epochs.map(\.trainLoss)
+        let validation = history.epochs.compactMap(\.validationLoss)
+        let positive = (train + validation).allSatisfy { $0 > 0 }
+        return SVGChart.lossCurves(title: "Loss (\(lossName), scaled units)", training: train, validation: validation,
+                                   logScale: positive, lossName: lossName.uppercased())
+    }
+
+    public static func forecastChart(table: Table, records: [ForecastRecord], target: String, title: String) -> SVGChart {
+        let mine = records.filter { $0.target == target && $0.step >= 1 }
+        let series = (try? table.column(named: target)) ?? []
+        let firstStamp = mine.first?.timestamp
+        let firstRow = (0..<table.rowCount).first { table.timeString(at: $0) == firstStamp } ?? table.rowCount
+        let start = max(0, firstRow - 3 * max(1, mine.count))
+        var predicted = [Double](repeating: .nan, count: table.rowCount - start)
+        var byStamp: [String: Double] = [:]
+        for r in mine where r.step == 1 || byStamp[r.timestamp] == nil { byStamp[r.timestamp] = r.predicted }
+        for row in start..<table.rowCount { predicted[row - start] = byStamp[table.timeString(at: row)] ?? .nan }
+        return SVGChart.actualVsPredicted(title: title, timestamps: (start..<table.rowCount).map { table.timeString(at: $0) },
+                                          actual: Array(series[start...]), predicted: predicted,
+                                          origin: firstRow - start, yLabel: target)
+    }
+
+    public static func configurationRows(_ c: ForecastConfig, extra: [(String, String)]) -> [(String, String)] {
+        [("targets", c.targets.joined(separator: ", ")), ("inputs", c.inputs.joined(separator: ", ")),
+         ("timesteps", "\(c.timesteps)"), ("horizon", "\(c.horizon)"), ("cell", c.cell.rawValue),
+         ("hidden", "\(c.hidden)"), ("layers", "\(c.layers)"), ("bidirectional", "\(c.bidirectional)"),
+         ("dropout", "\(c.dropout)"), ("scaler", c.scaler), ("loss", c.loss), ("optimizer", c.optimizer),
+         ("learning rate", "\(c.learningRate)"), ("epochs (max)", "\(c.epochs)"), ("batch size", "\(c.batchSize)"),
+         ("patience", c.patience.map(String.init) ?? "none"), ("gradient clip", c.gradientClip.map { "\($0)" } ?? "none"),
+         ("validation fraction", "\(c.validationFraction)"), ("missing values", c.missing), ("seed", "\(c.seed)")] + extra
+    }
+
+    static func fileSafe(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
+}

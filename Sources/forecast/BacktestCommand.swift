@@ -1,0 +1,109 @@
+import ArgumentParser
+import Forecast
+import Foundation
+
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Rolling-origin backtest: retrain, forecast each fold's horizon, score against naive baselines.",
+        discussion: """
+        Folds start at --start (a fraction of the rows, a row index, or a time stamp) and move by
+        --stride rows (default: the horizon). Each fold trains only on rows before its origin:
+        all of them (expanding) or the last --train-length (sliding). The output folder receives
+        predictions.csv, metrics.json, metrics.md, backtest.svg, loss.svg, report.html and the
+        last fold's model.safetensors.
+
+        Examples:
+          forecast backtest datasets/sunspots_monthly.csv --target sunspots --horizon 12 --out runs/sunspots
+          forecast backtest datasets/taylor_electricity_halfhourly.csv --target demand_mw --timesteps 96 --horizon 48 --start 0.9 --retrain 2
+          forecast backtest datasets/msft_daily_ohlcv.csv --target adj_close --start 2012-01-03 --train-length 1000 --retrain never
+        """
+    )
+
+    @Argument(help: "CSV file with a time column and numeric columns.")
+    var file: String
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "First forecast origin: a fraction in (0, 1), a row index, or a time stamp.")
+    var start = "0.8"
+
+    @Option(help: "Rows between fold origins (default: the horizon).")
+    var stride: Int?
+
+    @Option(help: "Train each fold on only the last N rows before its origin (sliding window).")
+    var trainLength: Int?
+
+    @Option(help: "Retrain every fold (every), every K folds (a number), or once (never).")
+    var retrain = "every"
+
+    @Flag(help: "Start each retraining from the previous fold's weights.")
+    var warmStart = false
+
+    @Option(help: "Seasonal period for the seasonal-naive baseline and MASE (default: inferred).")
+    var season: Int?
+
+    @Option(help: "Output folder.")
+    var out = "runs/backtest"
+
+    @OptionGroup var output: OutputOptions
+
+    func options() throws -> BacktestOptions {
+        var o = BacktestOptions()
+        if let f = Double(start), f > 0, f < 1, start.contains(".") {
+            o.start = .fraction(f)
+        } else if let i = Int(start) {
+            guard i >= 0 else { throw ValidationError("--start must not be negative") }
+            o.start = .index(i)
+        } else {
+            o.start = .date(start)
+        }
+        if let stride { guard stride >= 1 else { throw ValidationError("--stride must be at least 1") } }
+        o.stride = stride
+        if let trainLength {
+            guard trainLength >= 1 else { throw ValidationError("--train-length must be at least 1") }
+            o.window = .sliding(trainLength: trainLength)
+        }
+        switch retrain {
+        case "every": o.retrain = .everyFold
+        case "never": o.retrain = .never
+        default:
+            guard let k = Int(retrain), k >= 1 else { throw ValidationError("--retrain must be every, never or a positive number") }
+            o.retrain = k == 1 ? .everyFold : .every(k)
+        }
+        o.warmStart = warmStart
+        if let season { guard season >= 1 else { throw ValidationError("--season must be at least 1") } }
+        o.season = season
+        return o
+    }
+
+    func run() throws {
+        let options = try options()
+        try reportingErrors {
+            let config = try model.config()
+            let table = try Forecaster.readTable(path: file, config: config)
+            let progress = Progress(quiet: output.quiet || output.json)
+            let forecaster = try Forecaster(config: config)
+            let result = try forecaster.backtest(table, options: options) { progress.message($0) }
+            let last = try lastModel(result, config: config, table: table, options: options)
+            let artifacts = try RunArtifacts.backtest(result, lastModel: last, config: config, table: table,
+                                                      source: (file as NSString).lastPathComponent)
+            try artifacts.write(to: out)
+            if output.json {
+                print(try jsonText(result.report))
+            } else if !output.quiet {
+                print("backtest of \(config.targets.joined(separator: ",")) in \(file): \(result.folds.count) folds, horizon \(config.horizon)")
+                print(ErrorTable.text(result.report.overall, rows: result.records.count / config.targets.count, season: result.season))
+                print("wrote \(artifacts.names.joined(separator: ", ")) to \(out)/")
+            }
+        }
+    }
+
+    /// The model of the last fold that trained, refitted here so the folder holds a usable model.
+    func lastModel(_ result: BacktestResult, config: ForecastConfig, table: Table, options: BacktestOptions) throws -> ForecastModel? {
+        guard let lastTrained = result.histories.keys.max(), let fold = result.folds.first(where: { $0.index == lastTrained }) else { return nil }
+        let f = try Forecaster(config: config)
+        try f.fit(table, rows: fold.train)
+        return f.model
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Forecast
+
+/// The flags that make a `ForecastConfig`, shared by `train` and `backtest`.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Comma-separated columns to forecast.")
+    var target: String
+
+    @Option(help: "Comma-separated input columns (default: the targets).")
+    var inputs: String?
+
+    @Option(help: "Time column name (default: found automatically).")
+    var timeColumn: String?
+
+    @Option(help: "Past steps each window reads.")
+    var timesteps = 24
+
+    @Option(help: "Future steps to forecast.")
+    var horizon = 1
+
+    @Option(help: "Rows between training windows.")
+    var stride = 1
+
+    @Option(help: "Recurrent cell: lstm, gru or rnn.")
+    var cell = "lstm"
+
+    @Option(help: "Hidden units per layer and direction.")
+    var hidden = 32
+
+    @Option(help: "Stacked recurrent layers.")
+    var layers = 1
+
+    @Flag(help: "Bidirectional layers.")
+    var bidirectional = false
+
+    @Option(help: "Dropout between layers, in [0, 1).")
+    var dropout = 0.0
+
+    @Option(help: "Scaler fitted on the training rows: standard, minmax or none.")
+    var scaler = "standard"
+
+    @Option(help: "Loss: mse, mae, huber or huber:DELTA.")
+    var loss = "mse"
+
+    @Option(help: "Optimizer: adam, adamw, sgd, momentum, nesterov, rmsprop or adagrad.")
+    var optimizer = "adam"
+
+    @Option(name: .customLong("lr"), help: "Learning rate.")
+    var learningRate = 1e-3
+
+    @Option(help: "Maximum training epochs.")
+    var epochs = 100
+
+    @Option(help: "Mini-batch size.")
+    var batchSize = 32
+
+    @Option(help: "Stop after this many epochs without validation improvement (0: never).")
+    var patience = 10
+
+    @Option(help: "Clip the global gradient norm to this value.")
+    var clip: Double?
+
+    @Option(help: "Fraction of the latest training rows used for validation.")
+    var validation = 0.1
+
+    @Option(help: "Missing values: error, drop, ffill or interpolate.")
+    var missing = "error"
+
+    @Option(help: "Seed for initialization, shuffling and dropout.")
+    var seed: UInt64 = 42
+
+    func config() throws -> ForecastConfig {
+        guard let cellKind = CellKind(rawValue: cell) else {
+            throw ValidationError("--cell must be lstm, gru or rnn, got \(cell)")
+        }
+        let targets = target.split(separator: ",").map(String.init)
+        var c = ForecastConfig(inputs: inputs.map { $0.split(separator: ",").map(String.init) }, targets: targets)
+        c.timeColumn = timeColumn
+        c.timesteps = timesteps
+        c.horizon = horizon
+        c.stride = stride
+        c.cell = cellKind
+        c.hidden = hidden
+        c.layers = layers
+        c.bidirectional = bidirectional
+        c.dropout = dropout
+        c.scaler = scaler
+        c.loss = loss
+        c.optimizer = optimizer
+        c.learningRate = learningRate
+        c.epochs = epochs
+        c.batchSize = batchSize
+        c.patience = patience > 0 ? patience : nil
+        c.gradientClip = clip
+        c.validationFraction = validation
+        c.missing = missing
+        c.seed = seed
+        try c.validate()
+        return c
+    }
+}
+
+/// `--quiet` and `--json`, shared by every command that reports.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Print machine-readable JSON on stdout.")
+    var json = false
+}
