@@ -1,5 +1,6 @@
 # Two commands a new user needs (see README.md):
-#   make demo   build, then train a small model on a bundled dataset and print its validation error
+#   make demo   build, then backtest an LSTM on the bundled monthly sunspots series and write
+#               runs/demo/report.html (charts, metrics against naive baselines)
 #   make test   build and run every test
 SWIFT ?= swift
 CONFIG ?= release
@@ -14,7 +15,8 @@ build: deps
 	$(SWIFT) build -c $(CONFIG) --product forecast
 
 demo: build
-	$(BIN) train datasets/airpassengers_monthly.csv --target passengers_thousands --timesteps 12 --horizon 1 --epochs 150 --hidden 16
+	$(BIN) backtest datasets/sunspots_monthly.csv --target sunspots --horizon 12 --out runs/demo
+	@echo "open runs/demo/report.html" 
 
 test: deps
 	$(SWIFT) build -c $(CONFIG) --product forecast

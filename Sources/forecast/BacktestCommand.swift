@@ -7,8 +7,8 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Rolling-origin backtest: retrain, forecast each fold's horizon, score against naive baselines.",
         discussion: """
-        Folds start at --start (a fraction of the rows, a row index, or a time stamp) and move by
-        --stride rows (default: the horizon). Each fold trains only on rows before its origin:
+        Folds start at --start (a fraction of the rows, a row index, or a time stamp; by default
+        where the last --folds folds fit) and move by --stride rows (default: the horizon). Each fold trains only on rows before its origin:
         all of them (expanding) or the last --train-length (sliding). The output folder receives
         predictions.csv, metrics.json, metrics.md, backtest.svg, loss.svg, report.html and the
         last fold's model.safetensors.
@@ -25,8 +25,11 @@ struct BacktestCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "First forecast origin: a fraction in (0, 1), a row index, or a time stamp.")
-    var start = "0.8"
+    @Option(help: "First forecast origin: a fraction in (0, 1), a row index, or a time stamp (default: see --folds).")
+    var start: String?
+
+    @Option(help: "Without --start: place this many folds at the end of the data.")
+    var folds = 5
 
     @Option(help: "Rows between fold origins (default: the horizon).")
     var stride: Int?
@@ -48,8 +51,13 @@ struct BacktestCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    func options() throws -> BacktestOptions {
+    func options(rowCount: Int, horizon: Int) throws -> BacktestOptions {
         var o = BacktestOptions()
+        guard folds >= 1 else { throw ValidationError("--folds must be at least 1") }
+        guard let start else {
+            o.start = .index(max(0, rowCount - horizon - (folds - 1) * (stride ?? horizon)))
+            return try finish(o)
+        }
         if let f = Double(start), f > 0, f < 1, start.contains(".") {
             o.start = .fraction(f)
         } else if let i = Int(start) {
@@ -58,6 +66,11 @@ struct BacktestCommand: ParsableCommand {
         } else {
             o.start = .date(start)
         }
+        return try finish(o)
+    }
+
+    private func finish(_ o: BacktestOptions) throws -> BacktestOptions {
+        var o = o
         if let stride { guard stride >= 1 else { throw ValidationError("--stride must be at least 1") } }
         o.stride = stride
         if let trainLength {
@@ -78,10 +91,10 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try options()
         try reportingErrors {
             let config = try model.config()
             let table = try Forecaster.readTable(path: file, config: config)
+            let options = try options(rowCount: table.rowCount, horizon: config.horizon)
             let progress = Progress(quiet: output.quiet || output.json)
             let forecaster = try Forecaster(config: config)
             let result = try forecaster.backtest(table, options: options) { progress.message($0) }

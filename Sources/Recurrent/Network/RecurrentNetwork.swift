@@ -20,6 +20,7 @@ public final class RecurrentNetwork<Scalar: RecurrentScalar> {
     /// A network with PyTorch's default initialization drawn from `seed`.
     public init(shape: NetworkShape, seed: UInt64 = 0) throws {
         try shape.validate()
+        BLASThreads.applyDefault()
         self.shape = shape
         parameters = ParameterStore(shape: shape)
         workspace = NetworkWorkspace(shape: shape)
