@@ -110,7 +110,12 @@ public struct FrequencyInference: Sendable, Equatable {
         }
     }
 
+    /// Most common value (the smaller one on a tie).
     private static func mode<T: Hashable & Comparable>(_ values: [T]) -> (T, Int) {
+        // Fast path for regular series: a value held by a majority is the mode.
+        let first = values[0]
+        let firstCount = values.reduce(0) { $0 + ($1 == first ? 1 : 0) }
+        if firstCount * 2 > values.count { return (first, firstCount) }
         var counts: [T: Int] = [:]
         for v in values { counts[v, default: 0] += 1 }
         return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }.map { ($0.key, $0.value) }!
