@@ -58,6 +58,11 @@ public struct Gap: Sendable, Equatable {
     /// Steps missing between the two rows, or `nil` when the distance is not a whole number
     /// of steps.
     public var missingSteps: Int?
+
+    public init(afterRow: Int, missingSteps: Int?) {
+        self.afterRow = afterRow
+        self.missingSteps = missingSteps
+    }
 }
 
 /// The inferred frequency of a time axis and every gap in it.
