@@ -19,6 +19,12 @@ public struct TableSummary: Sendable, Codable, Equatable {
         public var before: String
         /// Missing steps, nil when the distance is not a whole number of steps.
         public var missingSteps: Int?
+
+        public init(after: String, before: String, missingSteps: Int?) {
+            self.after = after
+            self.before = before
+            self.missingSteps = missingSteps
+        }
     }
 
     public var source: String
