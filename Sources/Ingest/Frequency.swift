@@ -102,6 +102,10 @@ public struct FrequencyInference: Sendable, Equatable {
     }
 
     private mutating func record(steps: [Double], step: Double, matches: Int) {
+        guard step > 0 else {
+            irregularSteps = steps.count - matches
+            return
+        }
         for (i, s) in steps.enumerated() where s != step {
             let ratio = s / step
             if ratio > 1 && ratio == ratio.rounded() {
