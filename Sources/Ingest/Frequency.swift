@@ -108,7 +108,7 @@ public struct FrequencyInference: Sendable, Equatable {
         }
         for (i, s) in steps.enumerated() where s != step {
             let ratio = s / step
-            if ratio > 1 && ratio == ratio.rounded() {
+            if ratio > 1 && ratio < 1e15 && ratio == ratio.rounded() {
                 gaps.append(Gap(afterRow: i, missingSteps: Int(ratio) - 1))
             } else if ratio > 1 {
                 gaps.append(Gap(afterRow: i, missingSteps: nil))
