@@ -22,7 +22,10 @@ struct CSVPlan {
 }
 
 /// The hot path: libcsv callbacks that turn field bytes straight into numbers and times,
-/// appended row-major, without creating a `String` for a well-formed field.
+/// written into per-column buffers, without creating a `String` for a well-formed field.
+///
+/// One builder reads one chunk of the file; its line numbers count from 1 at the chunk's
+/// start and are shifted by the caller.
 final class CSVColumnBuilder: CSVSink {
     var line = 1
     var fieldIndex = 0
@@ -31,13 +34,23 @@ final class CSVColumnBuilder: CSVSink {
 
     let name: String
     let plan: CSVPlan
+    private let decimalComma: Bool
     private let missing: MissingTokenMatcher
     /// Per file field: `timeSlot`, `ignoredSlot`, or the output column it feeds.
-    private var slots: [Int]
+    private let slots: UnsafeMutablePointer<Int>
+    private let slotCount: Int
     private static let timeSlot = -2
     private static let ignoredSlot = -1
     private let valueCount: Int
-    private var rowValues: [Double]
+    private let columnBuffers: UnsafeMutablePointer<GrowableBuffer<Double>>
+    private var timeBuffer: GrowableBuffer<Double>
+    private var offsetBuffer: GrowableBuffer<Int32>
+    private var lineBuffer: GrowableBuffer<Int>
+    private let hasTime: Bool
+    private let zoned: Bool
+    private let isIndexTime: Bool
+    private let expectTimeOfDay: Bool
+    private var scratchTime = ParsedTimestamp(seconds: 0, offset: 0, hasTime: false, separator: 0, hasSeconds: false, fractionDigits: 0, zone: .none)
     private var rowTime = 0.0
     private var rowOffset: Int32 = 0
     private var rowLine = 0
@@ -47,11 +60,8 @@ final class CSVColumnBuilder: CSVSink {
     private var emptyByte: UInt8 = 0
 
     private(set) var error: IngestError?
-    private(set) var values: [Double] = []
-    private(set) var times: [Double] = []
-    private(set) var offsets: [Int32] = []
-    private(set) var lines: [Int] = []
-    private(set) var warnings: [String] = []
+    /// Lines of skipped repeated headers (chunk-relative).
+    private(set) var repeatedHeaderLines: [Int] = []
     private(set) var sawSeconds = false
     private(set) var fractionDigits = 0
     private(set) var sawNumericOffset = false
@@ -60,30 +70,54 @@ final class CSVColumnBuilder: CSVSink {
     init(name: String, plan: CSVPlan, skipFirstRow: Bool, expectedRows: Int) {
         self.name = name
         self.plan = plan
+        self.decimalComma = plan.decimalComma
         self.missing = MissingTokenMatcher(plan.missingTokens)
         self.skipNextRow = skipFirstRow
-        var slots = Array(repeating: CSVColumnBuilder.ignoredSlot, count: plan.fieldCount)
+        slotCount = plan.fieldCount
+        slots = .allocate(capacity: max(slotCount, 1))
+        slots.initialize(repeating: CSVColumnBuilder.ignoredSlot, count: max(slotCount, 1))
         for (column, field) in plan.valueFields.enumerated() { slots[field] = column }
         if let timeField = plan.timeField { slots[timeField] = CSVColumnBuilder.timeSlot }
-        self.slots = slots
-        self.valueCount = plan.valueFields.count
-        self.rowValues = Array(repeating: .nan, count: plan.valueFields.count)
-        values.reserveCapacity(expectedRows * valueCount)
-        times.reserveCapacity(expectedRows)
-        lines.reserveCapacity(expectedRows)
+        valueCount = plan.valueFields.count
+        columnBuffers = .allocate(capacity: max(valueCount, 1))
+        for j in 0..<valueCount { (columnBuffers + j).initialize(to: GrowableBuffer(capacity: expectedRows)) }
+        hasTime = plan.timeKind != .rowNumber
+        zoned = plan.timeKind == .dateTime(zoned: true)
+        isIndexTime = plan.timeKind == .index
+        if case .dateTime = plan.timeKind { expectTimeOfDay = true } else { expectTimeOfDay = false }
+        timeBuffer = GrowableBuffer(capacity: expectedRows)
+        offsetBuffer = GrowableBuffer(capacity: zoned ? expectedRows : 16)
+        lineBuffer = GrowableBuffer(capacity: expectedRows)
     }
 
+    deinit {
+        for j in 0..<valueCount { columnBuffers[j].deallocate() }
+        columnBuffers.deinitialize(count: valueCount)
+        columnBuffers.deallocate()
+        slots.deallocate()
+        timeBuffer.deallocate()
+        offsetBuffer.deallocate()
+        lineBuffer.deallocate()
+    }
+
+    var rowCount: Int { lineBuffer.count }
+    func column(_ j: Int) -> UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: columnBuffers[j].base, count: rowCount) }
+    var times: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: timeBuffer.base, count: timeBuffer.count) }
+    var offsets: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: offsetBuffer.base, count: offsetBuffer.count) }
+    var lines: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: lineBuffer.base, count: lineBuffer.count) }
+
     static let fieldCallback: CSVFieldCallback = { pointer, count, context in
-        let sink = Unmanaged<CSVColumnBuilder>.fromOpaque(context!).takeUnretainedValue()
-        if let pointer {
-            sink.field(UnsafePointer(pointer.assumingMemoryBound(to: UInt8.self)), count)
-        } else {
-            withUnsafePointer(to: &sink.emptyByte) { sink.field($0, 0) }
+        Unmanaged<CSVColumnBuilder>.fromOpaque(context!)._withUnsafeGuaranteedRef { sink in
+            if let pointer {
+                sink.field(UnsafePointer(pointer.assumingMemoryBound(to: UInt8.self)), count)
+            } else {
+                withUnsafePointer(to: &sink.emptyByte) { sink.field($0, 0) }
+            }
         }
     }
 
     static let rowCallback: CSVRowCallback = { _, context in
-        Unmanaged<CSVColumnBuilder>.fromOpaque(context!).takeUnretainedValue().endRow()
+        Unmanaged<CSVColumnBuilder>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRow() }
     }
 
     @inline(__always)
@@ -92,32 +126,38 @@ final class CSVColumnBuilder: CSVSink {
         fieldIndex = index + 1
         fieldStartLine = line
         if index == 0 { rowLine = line }
-        if stopped || skipNextRow || index >= slots.count { return }
+        if stopped || skipNextRow || index >= slotCount { return }
         let slot = slots[index]
         if slot >= 0 {
-            if let value = NumberParser.parse(p, count, decimalComma: plan.decimalComma) {
-                rowValues[slot] = value
+            let destination = columnBuffers[slot].reserveNext()
+            if let value = NumberParser.parse(p, count, decimalComma: decimalComma) {
+                destination.pointee = value
                 rowMatchesHeader = false
                 return
             }
-            rowValues[slot] = .nan
-            if rowMatchesHeader { rowMatchesHeader = matchesHeader(index, p, count) }
-            if !missing.matches(p, count) && pendingError == nil {
-                var hint = ""
-                if !plan.decimalComma, NumberParser.parse(p, count, decimalComma: true) != nil {
-                    hint = " (a decimal comma? set the decimal-comma option)"
-                }
-                pendingError = IngestError(file: name, line: line, column: index + 1,
-                                           "expected a number, found \(quote(p, count))\(hint)")
-            }
+            destination.pointee = .nan
+            badNumber(p, count, index: index)
         } else if slot == CSVColumnBuilder.timeSlot {
-            if parseTime(p, count, column: index + 1) {
+            if !hasTime || parseTime(p, count, column: index + 1) {
                 rowMatchesHeader = false
             } else if rowMatchesHeader {
                 rowMatchesHeader = matchesHeader(index, p, count)
             }
         } else if rowMatchesHeader {
             rowMatchesHeader = matchesHeader(index, p, count)
+        }
+    }
+
+    /// A value field that is not a number: missing, part of a repeated header, or an error.
+    private func badNumber(_ p: UnsafePointer<UInt8>, _ count: Int, index: Int) {
+        if rowMatchesHeader { rowMatchesHeader = matchesHeader(index, p, count) }
+        if !missing.matches(p, count) && pendingError == nil {
+            var hint = ""
+            if !decimalComma, NumberParser.parse(p, count, decimalComma: true) != nil {
+                hint = " (a decimal comma? set the decimal-comma option)"
+            }
+            pendingError = IngestError(file: name, line: line, column: index + 1,
+                                       "expected a number, found \(quote(p, count))\(hint)")
         }
     }
 
@@ -138,45 +178,49 @@ final class CSVColumnBuilder: CSVSink {
     }
 
     /// Stores the row's time; on failure records the row's first error and returns false.
+    @inline(__always)
     private func parseTime(_ p: UnsafePointer<UInt8>, _ count: Int, column: Int) -> Bool {
-        func fail(_ message: String) -> Bool {
-            if pendingError == nil { pendingError = IngestError(file: name, line: line, column: column, message) }
-            return false
-        }
-        switch plan.timeKind {
-        case .rowNumber:
-            return true
-        case .index:
+        if isIndexTime {
             if let value = TimestampParser.parseInteger(p, count) {
                 rowTime = Double(value)
                 return true
             }
-            if missing.matches(p, count) { return fail("missing time stamp") }
-            return fail("expected an integer index like \(IngestError.quote(plan.exampleTime)) (line \(plan.exampleLine)), found \(quote(p, count))")
-        case .date, .dateTime:
+        } else if case .none = TimestampParser.scan(p, count, into: &scratchTime),
+                  scratchTime.hasTime == expectTimeOfDay, !expectTimeOfDay || (scratchTime.zone != .none) == zoned {
+            rowTime = scratchTime.seconds
+            rowOffset = scratchTime.offset
+            if expectTimeOfDay {
+                separator = scratchTime.separator
+                if scratchTime.hasSeconds { sawSeconds = true }
+                if scratchTime.fractionDigits > fractionDigits { fractionDigits = scratchTime.fractionDigits }
+                if scratchTime.zone == .offset { sawNumericOffset = true }
+            }
+            return true
+        }
+        if pendingError == nil { pendingError = timeError(p, count, column: column) }
+        return false
+    }
+
+    private func timeError(_ p: UnsafePointer<UInt8>, _ count: Int, column: Int) -> IngestError {
+        let found = quote(p, count)
+        let example = "\(IngestError.quote(plan.exampleTime)) (line \(plan.exampleLine))"
+        let message: String
+        if missing.matches(p, count) {
+            message = "missing time stamp"
+        } else if plan.timeKind == .index {
+            message = "expected an integer index like \(example), found \(found)"
+        } else {
+            let what = plan.timeKind == .date ? "date" : "date-time"
             switch TimestampParser.parse(p, count) {
-            case .success(let parsed):
-                let expectTime = plan.timeKind != .date
-                let expectZone = plan.timeKind == .dateTime(zoned: true)
-                guard parsed.hasTime == expectTime, (parsed.zone != .none) == expectZone || !expectTime else {
-                    return fail("expected a \(expectTime ? "date-time" : "date") like \(IngestError.quote(plan.exampleTime)) (line \(plan.exampleLine)), found \(quote(p, count))")
-                }
-                rowTime = parsed.seconds
-                rowOffset = parsed.offset
-                if parsed.hasTime {
-                    separator = parsed.separator
-                    if parsed.hasSeconds { sawSeconds = true }
-                    if parsed.fractionDigits > fractionDigits { fractionDigits = parsed.fractionDigits }
-                    if parsed.zone == .offset { sawNumericOffset = true }
-                }
-                return true
             case .invalid(let reason):
-                return fail("\(quote(p, count)) is not a valid date-time: \(reason)")
+                message = "\(found) is not a valid time stamp: \(reason)"
+            case .success:
+                message = "expected a \(what) like \(example), found \(found)"
             case .notATimestamp:
-                if missing.matches(p, count) { return fail("missing time stamp") }
-                return fail("expected an ISO 8601 \(plan.timeKind == .date ? "date" : "date-time") like \(IngestError.quote(plan.exampleTime)) (line \(plan.exampleLine)), found \(quote(p, count))")
+                message = "expected an ISO 8601 \(what) like \(example), found \(found)"
             }
         }
+        return IngestError(file: name, line: line, column: column, message)
     }
 
     private func endRow() {
@@ -193,7 +237,7 @@ final class CSVColumnBuilder: CSVSink {
             return
         }
         if rowMatchesHeader && !plan.headerFields.isEmpty && count == plan.fieldCount {
-            warnings.append("\(name):\(rowLine): repeated header line skipped")
+            repeatedHeaderLines.append(rowLine)
             return
         }
         if count != plan.fieldCount {
@@ -207,16 +251,17 @@ final class CSVColumnBuilder: CSVSink {
             stopped = true
             return
         }
-        values.append(contentsOf: rowValues)
-        times.append(plan.timeKind == .rowNumber ? Double(times.count) : rowTime)
-        if plan.timeKind == .dateTime(zoned: true) { offsets.append(rowOffset) }
-        lines.append(rowLine)
+        for j in 0..<valueCount { columnBuffers[j].count += 1 }
+        if hasTime { timeBuffer.append(rowTime) }
+        if zoned { offsetBuffer.append(rowOffset) }
+        lineBuffer.append(rowLine)
     }
 
-    /// Parses every data row of `bytes`.
-    func run(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) throws {
-        try LibCSVDriver.run(bytes, delimiter: delimiter, name: name, sink: self,
-                             field: CSVColumnBuilder.fieldCallback, row: CSVColumnBuilder.rowCallback)
+    /// Parses every row of `bytes`; returns the number of lines fed.
+    func run(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) throws -> Int {
+        let lines = try LibCSVDriver.run(bytes, delimiter: delimiter, name: name, sink: self,
+                                         field: CSVColumnBuilder.fieldCallback, row: CSVColumnBuilder.rowCallback)
         if let error { throw error }
+        return lines
     }
 }

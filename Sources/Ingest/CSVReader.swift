@@ -13,8 +13,7 @@ import Darwin
 public enum CSVReader {
     /// Reads the file at `path`; errors name it as given.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Table {
-        let bytes = try FileBytes.load(path: path)
-        return try read(bytes: bytes, name: path, options: options)
+        try FileBytes.withContents(path: path) { try read(buffer: $0, name: path, options: options) }
     }
 
     /// Reads CSV text held in memory; `name` stands for the file in error messages.
@@ -54,37 +53,20 @@ public enum CSVReader {
             name: name, options: options)
         plan.decimalComma = decimalComma
 
-        let headerLength = CSVSniffer.firstLineLength(body)
-        let builder = CSVColumnBuilder(name: name, plan: plan, skipFirstRow: options.hasHeader,
-                                       expectedRows: body.count / max(headerLength, 8) + 16)
-        try builder.run(body, delimiter: delimiter)
-        guard !builder.lines.isEmpty else {
+        let parsed = try CSVChunkedParse.run(body, delimiter: delimiter, name: name, plan: plan, skipHeader: options.hasHeader)
+        guard parsed.rowCount > 0 else {
             throw IngestError(file: name, "header only: no data rows after the header on line \(prefix.rowLines[0])")
         }
-
-        let rowCount = builder.lines.count
-        let valueCount = plan.valueFields.count
-        var columns = [[Double]]()
-        columns.reserveCapacity(valueCount)
-        builder.values.withUnsafeBufferPointer { values in
-            for j in 0..<valueCount {
-                columns.append([Double](unsafeUninitializedCapacity: rowCount) { column, initialized in
-                    for i in 0..<rowCount { column[i] = values[i * valueCount + j] }
-                    initialized = rowCount
-                })
-            }
-        }
-        let axis = makeAxis(plan: plan, builder: builder)
         let header = options.hasHeader ? firstRow.map(CSVLayout.trimmed) : []
         var table = try Table(
             source: name,
             timeName: plan.timeField.map { CSVLayout.columnName(header, $0) } ?? "row",
-            time: axis,
+            time: parsed.axis,
             columnNames: plan.valueFields.map { CSVLayout.columnName(header, $0) },
-            columns: columns,
-            sourceLines: builder.lines,
+            columns: parsed.columns,
+            sourceLines: parsed.lines,
             sourceFields: plan.valueFields.map { $0 + 1 },
-            warnings: builder.warnings)
+            warnings: parsed.repeatedHeaderLines.map { "\(name):\($0): repeated header line skipped" })
         if plan.timeKind != .rowNumber {
             table = try TimeOrder.enforce(table, timeField: plan.timeField! + 1, sortAndDeduplicate: options.sortAndDeduplicate)
         }
@@ -96,24 +78,28 @@ public enum CSVReader {
         return table
     }
 
-    private static func makeAxis(plan: CSVPlan, builder: CSVColumnBuilder) -> TimeAxis {
-        switch plan.timeKind {
-        case .rowNumber, .index:
-            return TimeAxis(kind: .index, values: builder.times)
-        case .date:
-            return TimeAxis(kind: .date, values: builder.times)
-        case .dateTime(let zoned):
-            let zone: TimeAxis.Zone = zoned ? (builder.sawNumericOffset ? .offset : .utc) : .none
-            let style = TimeAxis.DateTimeStyle(
-                separator: Character(UnicodeScalar(builder.separator)), hasSeconds: builder.sawSeconds,
-                fractionDigits: builder.fractionDigits, zone: zone)
-            return TimeAxis(kind: .dateTime(style), values: builder.times, utcOffsets: zone == .offset ? builder.offsets : [])
-        }
-    }
 }
 
 /// Whole-file reads without Foundation.
 enum FileBytes {
+    /// Calls `body` with the file's bytes: memory-mapped for a regular file (no copy, no
+    /// zero-filled pages), read into memory otherwise.
+    static func withContents<R>(path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+        let descriptor = open(path, O_RDONLY)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            var info = stat()
+            if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
+               let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED {
+                defer { munmap(mapped, Int(info.st_size)) }
+                _ = madvise(mapped, Int(info.st_size), MADV_SEQUENTIAL)
+                return try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size)))
+            }
+        }
+        let bytes = try load(path: path)
+        return try bytes.withUnsafeBufferPointer { try body($0) }
+    }
+
     static func load(path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -126,29 +112,29 @@ enum FileBytes {
             throw IngestError(file: path, "cannot read: \(String(cString: strerror(errno)))")
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw IngestError(file: path, "is a directory, not a CSV file") }
-        var bytes = [UInt8]()
-        var capacity = max(Int(info.st_size), 0) + 1
-        while true {
-            if bytes.count == capacity { capacity *= 2 }
-            bytes.reserveCapacity(capacity)
-            var failure: Int32 = 0
-            var atEnd = false
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: capacity - start))
-            let count = bytes.withUnsafeMutableBytes { raw -> Int in
-                var total = 0
-                while start + total < raw.count {
-                    let n = read(descriptor, raw.baseAddress! + start + total, raw.count - start - total)
-                    if n < 0 { if errno == EINTR { continue }; failure = errno; break }
-                    if n == 0 { atEnd = true; break }
-                    total += n
-                }
-                return total
+        var failure: Int32 = 0
+        func readAll(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+            var total = 0
+            while total < buffer.count {
+                let n = read(descriptor, buffer.baseAddress! + total, buffer.count - total)
+                if n < 0 { if errno == EINTR { continue }; failure = errno; break }
+                if n == 0 { break }
+                total += n
             }
-            bytes.removeLast(capacity - start - count)
-            if failure != 0 { throw IngestError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
-            if atEnd { break }
+            return total
         }
+        let size = max(Int(info.st_size), 0)
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = readAll(into: UnsafeMutableRawBufferPointer(buffer))
+        }
+        // The file may have grown, or be a pipe whose size fstat does not know.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while failure == 0 {
+            let n = chunk.withUnsafeMutableBytes { readAll(into: $0) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        if failure != 0 { throw IngestError(file: path, "cannot read: \(String(cString: strerror(failure)))") }
         return bytes
     }
 }

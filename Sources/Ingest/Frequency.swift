@@ -58,6 +58,11 @@ public struct Gap: Sendable, Equatable {
     /// Steps missing between the two rows, or `nil` when the distance is not a whole number
     /// of steps.
     public var missingSteps: Int?
+
+    public init(afterRow: Int, missingSteps: Int?) {
+        self.afterRow = afterRow
+        self.missingSteps = missingSteps
+    }
 }
 
 /// The inferred frequency of a time axis and every gap in it.
@@ -97,9 +102,13 @@ public struct FrequencyInference: Sendable, Equatable {
     }
 
     private mutating func record(steps: [Double], step: Double, matches: Int) {
+        guard step > 0 else {
+            irregularSteps = steps.count - matches
+            return
+        }
         for (i, s) in steps.enumerated() where s != step {
             let ratio = s / step
-            if ratio > 1 && ratio == ratio.rounded() {
+            if ratio > 1 && ratio < 1e15 && ratio == ratio.rounded() {
                 gaps.append(Gap(afterRow: i, missingSteps: Int(ratio) - 1))
             } else if ratio > 1 {
                 gaps.append(Gap(afterRow: i, missingSteps: nil))
@@ -110,7 +119,12 @@ public struct FrequencyInference: Sendable, Equatable {
         }
     }
 
+    /// Most common value (the smaller one on a tie).
     private static func mode<T: Hashable & Comparable>(_ values: [T]) -> (T, Int) {
+        // Fast path for regular series: a value held by a majority is the mode.
+        let first = values[0]
+        let firstCount = values.reduce(0) { $0 + ($1 == first ? 1 : 0) }
+        if firstCount * 2 > values.count { return (first, firstCount) }
         var counts: [T: Int] = [:]
         for v in values { counts[v, default: 0] += 1 }
         return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }.map { ($0.key, $0.value) }!

@@ -26,10 +26,12 @@ typealias CSVRowCallback = @convention(c) (Int32, UnsafeMutableRawPointer?) -> V
 enum LibCSVDriver {
     private static let spaceOnly: @convention(c) (UInt8) -> Int32 = { $0 == 0x20 ? 1 : 0 }
 
+    /// Returns the number of lines fed.
+    @discardableResult
     static func run<Sink: CSVSink>(
         _ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, name: String, sink: Sink,
         field: CSVFieldCallback, row: CSVRowCallback
-    ) throws {
+    ) throws -> Int {
         var parser = csv_parser()
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
             throw IngestError(file: name, "cannot initialise the CSV parser (out of memory)")
@@ -39,7 +41,7 @@ enum LibCSVDriver {
         if delimiter == UInt8(ascii: "\t") { csv_set_space_func(&parser, spaceOnly) }
 
         let context = Unmanaged.passUnretained(sink).toOpaque()
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
         let end = bytes.count
         var position = 0
         var line = 1
@@ -52,7 +54,7 @@ enum LibCSVDriver {
             if consumed != length {
                 throw parseError(&parser, name: name, line: line, column: sink.fieldIndex + 1)
             }
-            if sink.stopped { return }
+            if sink.stopped { return line }
             position += length
             line += 1
         }
@@ -63,6 +65,7 @@ enum LibCSVDriver {
             }
             throw parseError(&parser, name: name, line: line, column: sink.fieldIndex + 1)
         }
+        return line - 1
     }
 
     private static func parseError(_ parser: inout csv_parser, name: String, line: Int, column: Int) -> IngestError {

@@ -21,6 +21,13 @@ public struct MissingReport: Sendable, Equatable {
     /// Rows removed (`drop`).
     public var droppedRows: Int
 
+    public init(policy: MissingPolicy, missingCells: Int, filledCells: Int, droppedRows: Int) {
+        self.policy = policy
+        self.missingCells = missingCells
+        self.filledCells = filledCells
+        self.droppedRows = droppedRows
+    }
+
     /// Filled cells plus dropped rows: the one number to show a user.
     public var count: Int { filledCells + droppedRows }
 }

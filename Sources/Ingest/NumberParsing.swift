@@ -17,8 +17,46 @@ enum NumberParser {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
+    /// Plain `-123.456`-style fields of at most 19 characters (no grouping, exponent or
+    /// spaces) take this branch-light path; anything else falls through to `parseGeneral`.
     @inline(__always)
     static func parse(_ p: UnsafePointer<UInt8>, _ count: Int, decimalComma: Bool) -> Double? {
+        if count == 0 || count > 19 || decimalComma {
+            return parseGeneral(p, count, decimalComma: decimalComma)
+        }
+        var i = 0
+        let negative = p[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        let integerStart = i
+        var mantissa: UInt64 = 0
+        while i < count {
+            let d = p[i] &- 0x30
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        let integerDigits = i - integerStart
+        var fractionDigits = 0
+        if i < count && p[i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < count {
+                let d = p[i] &- 0x30
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fractionDigits = i - fractionStart
+        }
+        guard i == count, integerDigits + fractionDigits > 0, mantissa <= (1 << 53) else {
+            return parseGeneral(p, count, decimalComma: decimalComma)
+        }
+        var value = Double(mantissa)
+        if fractionDigits > 0 { value /= exactPowersOfTen[fractionDigits] }
+        return negative ? -value : value
+    }
+
+    static func parseGeneral(_ p: UnsafePointer<UInt8>, _ count: Int, decimalComma: Bool) -> Double? {
         var i = 0
         var end = count
         while i < end && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }

@@ -20,6 +20,12 @@ public struct BacktestFold: Sendable, Equatable {
     public var index: Int
     public var train: Range<Int>
     public var test: Range<Int>
+
+    public init(index: Int, train: Range<Int>, test: Range<Int>) {
+        self.index = index
+        self.train = train
+        self.test = test
+    }
     /// First test row.
     public var origin: Int { test.lowerBound }
 }

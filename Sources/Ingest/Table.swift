@@ -31,6 +31,15 @@ public struct Table: Sendable, Equatable {
         for (name, column) in zip(columnNames, columns) where column.count != time.count {
             throw IngestError(file: source, "column \(IngestError.quote(name)) has \(column.count) rows, the time axis \(time.count)")
         }
+        if let sourceLines, sourceLines.count != time.count {
+            throw IngestError(file: source, "\(sourceLines.count) source lines for \(time.count) rows")
+        }
+        if let sourceFields, sourceFields.count != columns.count {
+            throw IngestError(file: source, "\(sourceFields.count) source fields for \(columns.count) columns")
+        }
+        if !time.utcOffsets.isEmpty && time.utcOffsets.count != time.count {
+            throw IngestError(file: source, "\(time.utcOffsets.count) UTC offsets for \(time.count) time stamps")
+        }
         if let duplicate = Table.firstDuplicate(columnNames) {
             throw IngestError(file: source, "column name \(IngestError.quote(duplicate)) appears twice")
         }

@@ -19,6 +19,12 @@ public struct TableSummary: Sendable, Codable, Equatable {
         public var before: String
         /// Missing steps, nil when the distance is not a whole number of steps.
         public var missingSteps: Int?
+
+        public init(after: String, before: String, missingSteps: Int?) {
+            self.after = after
+            self.before = before
+            self.missingSteps = missingSteps
+        }
     }
 
     public var source: String
@@ -63,15 +69,16 @@ public struct TableSummary: Sendable, Codable, Equatable {
     static func summarize(name: String, values: [Double]) -> ColumnSummary {
         var count = 0
         var low = Double.infinity, high = -Double.infinity
-        var mean = 0.0, m2 = 0.0
+        var sum = 0.0
         for v in values where !v.isNaN {
             count += 1
             low = Swift.min(low, v)
             high = Swift.max(high, v)
-            let delta = v - mean
-            mean += delta / Double(count)
-            m2 += delta * (v - mean)
+            sum += v
         }
+        let mean = count > 0 ? sum / Double(count) : 0
+        var m2 = 0.0
+        for v in values where !v.isNaN { m2 += (v - mean) * (v - mean) }
         return ColumnSummary(
             name: name, missing: values.count - count, count: count,
             min: count > 0 ? low : nil, max: count > 0 ? high : nil, mean: count > 0 ? mean : nil,

@@ -32,7 +32,36 @@ enum TimestampParser {
         return value
     }
 
+    /// Why a field is not a valid time stamp; trivially copyable so the hot path never
+    /// touches reference counts.
+    enum Failure {
+        case none
+        case notATimestamp
+        case month(Int)
+        case day(year: Int, month: Int, day: Int)
+        case hour(Int)
+        case minute(Int)
+        case second(Int)
+        case offset
+    }
+
     static func parse(_ p: UnsafePointer<UInt8>, _ count: Int) -> Result {
+        var parsed = ParsedTimestamp(seconds: 0, offset: 0, hasTime: false, separator: 0, hasSeconds: false, fractionDigits: 0, zone: .none)
+        switch scan(p, count, into: &parsed) {
+        case .none: return .success(parsed)
+        case .notATimestamp: return .notATimestamp
+        case .month(let m): return .invalid("month \(m) does not exist")
+        case .day(let year, let month, let day):
+            return .invalid("day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)")
+        case .hour(let h): return .invalid("hour \(h) does not exist")
+        case .minute(let m): return .invalid("minute \(m) does not exist")
+        case .second(let s): return .invalid("second \(s) does not exist")
+        case .offset: return .invalid("UTC offset out of range")
+        }
+    }
+
+    @inline(__always)
+    static func scan(_ p: UnsafePointer<UInt8>, _ count: Int, into result: inout ParsedTimestamp) -> Failure {
         var i = 0
         var end = count
         while i < end && p[i] == 0x20 { i += 1 }
@@ -42,15 +71,15 @@ enum TimestampParser {
         guard n >= 10, q[4] == UInt8(ascii: "-"), q[7] == UInt8(ascii: "-"),
               let year = digits(q, 0, 4), let month = digits(q, 5, 2), let day = digits(q, 8, 2)
         else { return .notATimestamp }
-        guard month >= 1 && month <= 12 else { return .invalid("month \(month) does not exist") }
+        guard month >= 1 && month <= 12 else { return .month(month) }
         guard day >= 1 && day <= CalendarMath.daysInMonth(year: year, month: month) else {
-            return .invalid("day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)")
+            return .day(year: year, month: month, day: day)
         }
-        var result = ParsedTimestamp(
+        result = ParsedTimestamp(
             seconds: Double(CalendarMath.daysFromCivil(year: year, month: month, day: day)) * 86_400,
             offset: 0, hasTime: false, separator: UInt8(ascii: "T"), hasSeconds: false,
             fractionDigits: 0, zone: .none)
-        if n == 10 { return .success(result) }
+        if n == 10 { return .none }
 
         let separator = q[10]
         guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: " ") || separator == UInt8(ascii: "t"),
@@ -78,9 +107,9 @@ enum TimestampParser {
                 result.fractionDigits = k - first
             }
         }
-        guard hour <= 23 else { return .invalid("hour \(hour) does not exist") }
-        guard minute <= 59 else { return .invalid("minute \(minute) does not exist") }
-        guard second <= 59 else { return .invalid("second \(second) does not exist") }
+        guard hour <= 23 else { return .hour(hour) }
+        guard minute <= 59 else { return .minute(minute) }
+        guard second <= 59 else { return .second(second) }
         result.hasTime = true
         result.separator = separator == UInt8(ascii: "t") ? UInt8(ascii: "T") : separator
         result.seconds += Double(hour * 3600 + minute * 60 + second) + fraction
@@ -102,7 +131,7 @@ enum TimestampParser {
                 } else {
                     return .notATimestamp
                 }
-                guard offsetHours <= 23, offsetMinutes <= 59 else { return .invalid("UTC offset out of range") }
+                guard offsetHours <= 23, offsetMinutes <= 59 else { return .offset }
                 let offset = (offsetHours * 3600 + offsetMinutes * 60) * (z == UInt8(ascii: "-") ? -1 : 1)
                 result.offset = Int32(offset)
                 result.seconds -= Double(offset)
@@ -111,7 +140,7 @@ enum TimestampParser {
                 return .notATimestamp
             }
         }
-        return .success(result)
+        return .none
     }
 
     /// An integer index such as `0`, `42` or `-3`, surrounded by optional spaces.
