@@ -91,6 +91,13 @@ import Testing
         #expect(lineColors[1] != lineColors[2] && lineColors[1] == lineColors[3])
         let origins = xml.attributes.filter { $0["stroke-dasharray"] == "5 4" }
         #expect(origins.count == 3)
+
+        // With 5 observations of history before the first origin (20), the actual line starts
+        // at index 15: 25 of its 40 points remain.
+        let cropped = parseXML(SVGChart.backtest(title: "B", timestamps: timestamps, actual: actual, folds: folds, history: 5).render())
+        let actualPoints = cropped.attributes.compactMap { $0["points"] }.first?.split(separator: " ")
+        #expect(actualPoints?.count == 25)
+        #expect(actualPoints?.first?.hasPrefix("72,") == true)  // the plot's left edge
     }
 
     @Test func lossCurvesOnALogScale() {

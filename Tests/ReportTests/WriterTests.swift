@@ -94,6 +94,9 @@ import Testing
         #expect(md.contains("### Per horizon step"))
         #expect(md.contains("### Per target"))
         #expect(md.contains("### Per fold"))
+        // Fold, From and To hold text (timestamps): left aligned; the metrics right aligned.
+        #expect(md.contains("| Fold | From | To | MAE |"))
+        #expect(md.contains("|:---|:---|:---|---:|---:|---:|---:|---:|"))
         #expect(!md.contains("<script>"))
         #expect(md.contains("b\\|&lt;script&gt;"))
         // Every table row has as many cells as its header.
