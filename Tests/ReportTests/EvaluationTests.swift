@@ -72,6 +72,8 @@ import Testing
         // Overall MASE comes from target a's records only.
         #expect(close(report.overall.model.mase, 0.5))
         #expect(report.overall.model.count == 5)
+        // Fold 0 still runs from t5 (step 1) to t6 (step 2), though its last record is b's t5.
+        #expect(report.perFold[0].firstTimestamp == "t5" && report.perFold[0].lastTimestamp == "t6")
     }
 
     @Test func noRecords() {
