@@ -112,7 +112,8 @@ public struct StepMetrics: Codable, Equatable, Sendable {
 /// Metrics of the records of one backtest fold.
 public struct FoldMetrics: Codable, Equatable, Sendable {
     public var fold: Int
-    /// The timestamp of the fold's first and last record, in record order.
+    /// The time of the fold's first and last forecast: the timestamps of its first record with
+    /// the smallest step and its first record with the largest step.
     public var firstTimestamp: String
     public var lastTimestamp: String
     public var metrics: MetricComparison
@@ -210,9 +211,11 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         perStep = byStep.keys.sorted().map { StepMetrics(step: $0, metrics: compare(byStep[$0]!)) }
         perFold = byFold.keys.sorted().map { fold in
             let indices = byFold[fold]!
+            let first = indices.min { records[$0].step < records[$1].step }!
+            let last = indices.min { records[$0].step > records[$1].step }!
             return FoldMetrics(
-                fold: fold, firstTimestamp: records[indices.first!].timestamp,
-                lastTimestamp: records[indices.last!].timestamp, metrics: compare(indices))
+                fold: fold, firstTimestamp: records[first].timestamp,
+                lastTimestamp: records[last].timestamp, metrics: compare(indices))
         }
         seasons = training.mapValues(\.season)
     }

@@ -139,6 +139,7 @@ public struct HTMLReport: Sendable {
         caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
         th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; }
         td { text-align: right; font-variant-numeric: tabular-nums; }
+        td.text { text-align: left; }
         thead th { background: #f3f3f3; }
         tbody th { text-align: left; font-weight: normal; }
         table.config td { text-align: left; font-family: "DejaVu Sans Mono", Menlo, monospace; }

@@ -70,12 +70,20 @@ public struct MetricsTable: Equatable, Sendable {
         return tables
     }
 
-    /// The table as GitHub-flavoured Markdown under a `###` heading; the first column is left
-    /// aligned, the others right aligned.
+    /// Whether column `index` holds numbers (or `n/a` and empty cells) only; those are right
+    /// aligned, the rest (and the first column, which names the row) left aligned.
+    func isNumeric(column index: Int) -> Bool {
+        index > 0 && rows.allSatisfy { row in
+            index >= row.count || row[index].isEmpty || row[index] == "n/a" || Double(row[index]) != nil
+        }
+    }
+
+    /// The table as GitHub-flavoured Markdown under a `###` heading; number columns are right
+    /// aligned, text columns left aligned.
     public var markdown: String {
         var lines = ["### " + Escaping.markdownCell(title), ""]
         lines.append("| " + header.map(Escaping.markdownCell).joined(separator: " | ") + " |")
-        lines.append("|" + header.indices.map { $0 == 0 ? ":---|" : "---:|" }.joined())
+        lines.append("|" + header.indices.map { isNumeric(column: $0) ? "---:|" : ":---|" }.joined())
         for row in rows {
             lines.append("| " + row.map(Escaping.markdownCell).joined(separator: " | ") + " |")
         }
@@ -87,10 +95,15 @@ public struct MetricsTable: Equatable, Sendable {
         var out = "<table>\n<caption>" + Escaping.xml(title) + "</caption>\n<thead><tr>"
         for cell in header { out += "<th>" + Escaping.xml(cell) + "</th>" }
         out += "</tr></thead>\n<tbody>\n"
+        let numeric = header.indices.map(isNumeric(column:))
         for row in rows {
             out += "<tr>"
             for (i, cell) in row.enumerated() {
-                out += i == 0 ? "<th scope=\"row\">" + Escaping.xml(cell) + "</th>" : "<td>" + Escaping.xml(cell) + "</td>"
+                if i == 0 {
+                    out += "<th scope=\"row\">" + Escaping.xml(cell) + "</th>"
+                } else {
+                    out += (i < numeric.count && numeric[i] ? "<td>" : "<td class=\"text\">") + Escaping.xml(cell) + "</td>"
+                }
             }
             out += "</tr>\n"
         }

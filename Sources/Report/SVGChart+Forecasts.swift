@@ -7,7 +7,7 @@ enum ChartColor {
     static let origin = "#7f7f7f"
 }
 
-/// One backtest fold's forecast, for ``SVGChart/backtest(title:timestamps:actual:folds:yLabel:)``.
+/// One backtest fold's forecast, for ``SVGChart/backtest(title:timestamps:actual:folds:history:yLabel:)``.
 public struct BacktestFold: Equatable, Sendable {
     public var fold: Int
     /// The index of the last observation the fold's forecast was made from.
@@ -69,11 +69,18 @@ extension SVGChart {
 
     /// The actual series with every backtest fold's forecast over it, folds in alternating
     /// colors, each fold's origin marked by a vertical line in its color.
+    ///
+    /// With `history`, the chart starts that many observations before the first fold's origin
+    /// instead of at the beginning of the series, so that the folds are not squeezed into a
+    /// corner of a long series.
     public static func backtest(
-        title: String, timestamps: [String], actual: [Double], folds: [BacktestFold], yLabel: String = ""
+        title: String, timestamps: [String], actual: [Double], folds: [BacktestFold], history: Int? = nil,
+        yLabel: String = ""
     ) -> SVGChart {
         let n = Swift.max(timestamps.count, actual.count)
-        var series = [Series(name: "Actual", x: (0..<n).map(Double.init), y: actual, color: ChartColor.actual, lineWidth: 1.2)]
+        let start = history.flatMap { h in folds.map(\.origin).min().map { Swift.max(0, Swift.min(n, $0 - h)) } } ?? 0
+        var series = [Series(name: "Actual", x: (start..<n).map(Double.init), y: Array(actual[Swift.min(start, actual.count)...]),
+                             color: ChartColor.actual, lineWidth: 1.2)]
         var markers: [Marker] = []
         for (k, fold) in folds.enumerated() {
             let even = k % 2 == 0

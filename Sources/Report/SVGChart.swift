@@ -150,7 +150,10 @@ public struct SVGChart: Sendable {
                 label = ChartAxis.label(t, step: xStep)
             }
             svg.element("line", ["x1": fmt(px(t)), "x2": fmt(px(t)), "y1": fmt(bottom), "y2": fmt(bottom + 5), "stroke": "#333333"])
-            svg.element("text", ["x": fmt(px(t)), "y": fmt(bottom + 19)], text: label)
+            // Keep labels inside the picture: shift the ones at the edges inwards.
+            let halfWidth = Self.textWidth(label) / 2
+            let labelX = Swift.min(Swift.max(px(t), halfWidth + 2), w - halfWidth - 2)
+            svg.element("text", ["x": fmt(labelX), "y": fmt(bottom + 19)], text: label)
         }
         svg.close("g")
         svg.element("rect", ["x": fmt(left), "y": fmt(top), "width": fmt(right - left),
@@ -204,7 +207,7 @@ public struct SVGChart: Sendable {
 
     private func xTickPositions(xMin: Double, xMax: Double, plotWidth: Double) -> [Double] {
         let longest = xCategories.map { $0.map(\.count).max() ?? 1 } ?? 6
-        let labelWidth = Double(Swift.max(longest, 3)) * 7 + 16
+        let labelWidth = Double(Swift.max(longest, 3)) * 7.2 + 20
         let count = Swift.max(2, Swift.min(10, Int(plotWidth / labelWidth)))
         let integers = xCategories != nil || integerX
         return ChartAxis.linearTicks(lower: xMin, upper: xMax, approximateCount: count, integersOnly: integers)
@@ -221,7 +224,7 @@ public struct SVGChart: Sendable {
         var x = left
         var row = y
         for e in entries {
-            let entryWidth = 30 + Double(e.name.count) * 7 + 18
+            let entryWidth = 30 + Self.textWidth(e.name) + 18
             if x + entryWidth > right && x > left { x = left; row += 16 }
             var attributes = ["x1": fmt(x), "x2": fmt(x + 24), "y1": fmt(row - 4), "y2": fmt(row - 4),
                               "stroke": e.color, "stroke-width": "2.5"]
@@ -231,6 +234,9 @@ public struct SVGChart: Sendable {
             x += entryWidth
         }
     }
+
+    /// The approximate width of `text` at the chart's 12 px sans-serif font.
+    static func textWidth(_ text: String) -> Double { Double(text.count) * 7 }
 
     /// Thins a run of pixel positions, sorted by x, to at most four points per pixel column.
     private func thinned(_ points: [(Double, Double)]) -> [(Double, Double)] {

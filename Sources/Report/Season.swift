@@ -88,10 +88,13 @@ public func autocorrelation(series: [Double], maxLag: Int) -> [Double] {
     return acf
 }
 
-/// The seasonal period of `series`: the lag in `2 ... maxLag` whose autocorrelation (see
-/// ``autocorrelation(series:maxLag:)``) is the highest local peak, provided the peak exceeds
-/// both 0.1 and the white-noise band `2 / sqrt(n)`. Returns 1 (no season) when there is no such
-/// peak. `maxLag` is capped at half the series length.
+/// The seasonal period of `series`, from its autocorrelation (see
+/// ``autocorrelation(series:maxLag:)``) at lags `2 ... maxLag`.
+///
+/// The candidates are the local peaks of the autocorrelation above both 0.25 and `3 / sqrt(n)`
+/// (well outside white noise). Multiples of the season peak too, often about as high, so the
+/// answer is the shortest candidate whose peak is at least 80 % of the highest. Returns 1 (no
+/// season) when there is no candidate. `maxLag` is capped at half the series length.
 ///
 /// When `hint` is given (such as ``SamplingFrequency/seasonalPeriod``) and the series holds at
 /// least two full seasons of it, the hint is returned as is: the caller's knowledge of the
@@ -101,15 +104,10 @@ public func inferSeason(series: [Double], maxLag: Int, hint: Int? = nil) -> Int 
     let maxLag = min(maxLag, series.count / 2)
     guard maxLag >= 2 else { return 1 }
     let acf = autocorrelation(series: series, maxLag: maxLag + 1)
-    let threshold = max(0.1, 2 / Double(series.count).squareRoot())
-    var best = 1
-    var bestValue = threshold
-    for lag in 2...maxLag {
-        let isPeak = acf[lag] > acf[lag - 1] && (lag + 1 >= acf.count || acf[lag] >= acf[lag + 1])
-        if isPeak, acf[lag] > bestValue {
-            best = lag
-            bestValue = acf[lag]
-        }
+    let threshold = max(0.25, 3 / Double(series.count).squareRoot())
+    let peaks = (2...maxLag).filter { lag in
+        acf[lag] > threshold && acf[lag] > acf[lag - 1] && acf[lag] >= acf[lag + 1]
     }
-    return best
+    guard let highest = peaks.map({ acf[$0] }).max() else { return 1 }
+    return peaks.first { acf[$0] >= 0.8 * highest }!
 }
