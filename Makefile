@@ -21,7 +21,7 @@ demo: build
 test: deps
 	$(SWIFT) build -c $(CONFIG) --product forecast
 	$(SWIFT) test -c $(CONFIG)
-	FORECAST_FIXTURES_DIR=$(CURDIR)/Tests/FixturesProfileB $(SWIFT) test -c $(CONFIG) --skip-build --filter "Golden"
+	FORECAST_FIXTURES_DIR=$(CURDIR)/Tests/FixturesProfileB $(SWIFT) test -c $(CONFIG) --skip-build --filter "GoldenFixtureTests|AdamFixtureTests"
 
 clean:
 	rm -rf .build
