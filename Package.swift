@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "ForecastTests", dependencies: ["Forecast"]),
+        .testTarget(name: "ForecastTests", dependencies: ["Forecast"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["Forecast"]),
     ]
 )
