@@ -15,6 +15,15 @@ import Testing
         #expect(table.sourceLines == [2, 3, 4, 5, 6, 7])
     }
 
+    @Test func blankLinesAndMissingFinalNewlineAreFine() throws {
+        let table = try readCSV("date,v\n\n2020-01-01,1\n\n2020-01-02,2\n\n\n")
+        #expect(table.columns[0] == [1, 2])
+        #expect(table.sourceLines == [3, 5])
+        let unterminated = try readCSV("date,v\r\n2020-01-01,1\r\n2020-01-02,2")
+        #expect(unterminated.columns[0] == [1, 2])
+        #expect(unterminated.sourceLines == [2, 3])
+    }
+
     @Test func thousandsSeparatorsMustBeGroupsOfThree() {
         #expect(ingestErrorText { try readCSV("date,v\n2020-01-01,\"1,23,456\"\n") }
             == "t.csv:2:2: expected a number, found \"1,23,456\"")
