@@ -24,6 +24,16 @@ import Testing
         #expect(unterminated.sourceLines == [2, 3])
     }
 
+    /// A long header over short rows makes the row estimate far too small: columns grow.
+    @Test func columnsGrowPastTheRowEstimate() throws {
+        let text = "t,a_rather_long_column_name_for_the_estimate,b\n" + (0..<5000).map { "\($0),\($0 % 10),-\($0)" }.joined(separator: "\n")
+        let table = try readCSV(text)
+        #expect(table.rowCount == 5000)
+        #expect(table.columns[0] == (0..<5000).map { Double($0 % 10) })
+        #expect(table.columns[1] == (0..<5000).map { -Double($0) })
+        #expect(table.sourceLines.last == 5001)
+    }
+
     @Test func thousandsSeparatorsMustBeGroupsOfThree() {
         #expect(ingestErrorText { try readCSV("date,v\n2020-01-01,\"1,23,456\"\n") }
             == "t.csv:2:2: expected a number, found \"1,23,456\"")
