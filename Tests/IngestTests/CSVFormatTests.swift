@@ -46,6 +46,12 @@ import Testing
         #expect(table.columns[1] == [1234.25, 7])
     }
 
+    @Test func delimiterDetectedAfterLeadingBlankLines() throws {
+        let table = try readCSV("\n\ndate;v\n2020-01-01;2,5\n")
+        #expect(table.columns[0] == [2.5])
+        #expect(table.sourceLines == [4])
+    }
+
     @Test func tabDelimiterDetected() throws {
         let table = try readCSV("date\ta\tb\n2020-01-01\t1\t 2 \n2020-01-02\t3e2\t-4.5E-1\n")
         #expect(table.columnNames == ["a", "b"])
