@@ -42,7 +42,13 @@ final class CSVColumnBuilder: CSVSink {
     private static let timeSlot = -2
     private static let ignoredSlot = -1
     private let valueCount: Int
-    private let columnBuffers: UnsafeMutablePointer<GrowableBuffer<Double>>
+    /// Storage of each output column; all share `rowCapacity` and the row count.
+    private let columnBases: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    /// Per file field: where its value for the current row goes (nil: not a value column).
+    private let fieldTargets: UnsafeMutablePointer<UnsafeMutablePointer<Double>?>
+    private var rowCapacity: Int
+    /// True while fields are to be ignored (the header row, or after an error).
+    private var quiet: Bool
     private var timeBuffer: GrowableBuffer<Double>
     private var offsetBuffer: GrowableBuffer<Int32>
     private var lineBuffer: GrowableBuffer<Int>
@@ -73,14 +79,19 @@ final class CSVColumnBuilder: CSVSink {
         self.decimalComma = plan.decimalComma
         self.missing = MissingTokenMatcher(plan.missingTokens)
         self.skipNextRow = skipFirstRow
+        self.quiet = skipFirstRow
         slotCount = plan.fieldCount
         slots = .allocate(capacity: max(slotCount, 1))
         slots.initialize(repeating: CSVColumnBuilder.ignoredSlot, count: max(slotCount, 1))
         for (column, field) in plan.valueFields.enumerated() { slots[field] = column }
         if let timeField = plan.timeField { slots[timeField] = CSVColumnBuilder.timeSlot }
         valueCount = plan.valueFields.count
-        columnBuffers = .allocate(capacity: max(valueCount, 1))
-        for j in 0..<valueCount { (columnBuffers + j).initialize(to: GrowableBuffer(capacity: expectedRows)) }
+        rowCapacity = max(expectedRows, 16)
+        columnBases = .allocate(capacity: max(valueCount, 1))
+        for j in 0..<valueCount { (columnBases + j).initialize(to: .allocate(capacity: rowCapacity)) }
+        fieldTargets = .allocate(capacity: max(slotCount, 1))
+        fieldTargets.initialize(repeating: nil, count: max(slotCount, 1))
+        for (column, field) in plan.valueFields.enumerated() { fieldTargets[field] = columnBases[column] }
         hasTime = plan.timeKind != .rowNumber
         zoned = plan.timeKind == .dateTime(zoned: true)
         isIndexTime = plan.timeKind == .index
@@ -91,9 +102,9 @@ final class CSVColumnBuilder: CSVSink {
     }
 
     deinit {
-        for j in 0..<valueCount { columnBuffers[j].deallocate() }
-        columnBuffers.deinitialize(count: valueCount)
-        columnBuffers.deallocate()
+        for j in 0..<valueCount { columnBases[j].deallocate() }
+        columnBases.deallocate()
+        fieldTargets.deallocate()
         slots.deallocate()
         timeBuffer.deallocate()
         offsetBuffer.deallocate()
@@ -101,7 +112,7 @@ final class CSVColumnBuilder: CSVSink {
     }
 
     var rowCount: Int { lineBuffer.count }
-    func column(_ j: Int) -> UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: columnBuffers[j].base, count: rowCount) }
+    func column(_ j: Int) -> UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: columnBases[j], count: rowCount) }
     var times: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: timeBuffer.base, count: timeBuffer.count) }
     var offsets: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(start: offsetBuffer.base, count: offsetBuffer.count) }
     var lines: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: lineBuffer.base, count: lineBuffer.count) }
@@ -126,10 +137,9 @@ final class CSVColumnBuilder: CSVSink {
         fieldIndex = index + 1
         fieldStartLine = line
         if index == 0 { rowLine = line }
-        if stopped || skipNextRow || index >= slotCount { return }
-        let slot = slots[index]
-        if slot >= 0 {
-            let destination = columnBuffers[slot].reserveNext()
+        if quiet || index >= slotCount { return }
+        if let target = fieldTargets[index] {
+            let destination = target + lineBuffer.count
             if let value = NumberParser.parse(p, count, decimalComma: decimalComma) {
                 destination.pointee = value
                 rowMatchesHeader = false
@@ -137,7 +147,7 @@ final class CSVColumnBuilder: CSVSink {
             }
             destination.pointee = .nan
             badNumber(p, count, index: index)
-        } else if slot == CSVColumnBuilder.timeSlot {
+        } else if slots[index] == CSVColumnBuilder.timeSlot {
             if !hasTime || parseTime(p, count, column: index + 1) {
                 rowMatchesHeader = false
             } else if rowMatchesHeader {
@@ -234,6 +244,7 @@ final class CSVColumnBuilder: CSVSink {
         if stopped { return }
         if skipNextRow {
             skipNextRow = false
+            quiet = false
             return
         }
         if rowMatchesHeader && !plan.headerFields.isEmpty && count == plan.fieldCount {
@@ -244,17 +255,32 @@ final class CSVColumnBuilder: CSVSink {
             error = IngestError(file: name, line: rowLine,
                                 "expected \(plan.fieldCount) field\(plan.fieldCount == 1 ? "" : "s") as in the header, found \(count)")
             stopped = true
+            quiet = true
             return
         }
         if let pendingError {
             error = pendingError
             stopped = true
+            quiet = true
             return
         }
-        for j in 0..<valueCount { columnBuffers[j].count += 1 }
         if hasTime { timeBuffer.append(rowTime) }
         if zoned { offsetBuffer.append(rowOffset) }
         lineBuffer.append(rowLine)
+        if lineBuffer.count == rowCapacity { growColumns() }
+    }
+
+    /// Doubles every column so the next row always has room.
+    private func growColumns() {
+        let rows = lineBuffer.count
+        rowCapacity *= 2
+        for j in 0..<valueCount {
+            let bigger = UnsafeMutablePointer<Double>.allocate(capacity: rowCapacity)
+            bigger.moveInitialize(from: columnBases[j], count: rows)
+            columnBases[j].deallocate()
+            columnBases[j] = bigger
+            fieldTargets[plan.valueFields[j]] = bigger
+        }
     }
 
     /// Parses every row of `bytes`; returns the number of lines fed.

@@ -26,6 +26,13 @@ public enum CSVReader {
         try bytes.withUnsafeBufferPointer { try read(buffer: $0, name: name, options: options) }
     }
 
+    #if os(Linux)
+    /// Pre-faulting the mapping in one go is much cheaper than a page fault per 4 KiB.
+    static let mapFlags = MAP_PRIVATE | MAP_POPULATE
+    #else
+    static let mapFlags = MAP_PRIVATE
+    #endif
+
     static let timeColumnNames: Set<String> = [
         "date", "time", "timestamp", "datetime", "date_time", "ds", "t", "index", "period", "month", "week", "year", "day",
     ]
@@ -90,7 +97,7 @@ enum FileBytes {
             defer { close(descriptor) }
             var info = stat()
             if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
-               let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED {
+               let mapped = mmap(nil, Int(info.st_size), PROT_READ, CSVReader.mapFlags, descriptor, 0), mapped != MAP_FAILED {
                 defer { munmap(mapped, Int(info.st_size)) }
                 _ = madvise(mapped, Int(info.st_size), MADV_SEQUENTIAL)
                 return try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size)))

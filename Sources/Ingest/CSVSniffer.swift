@@ -53,12 +53,14 @@ enum CSVSniffer {
         return UnsafeRawPointer(newline) - UnsafeRawPointer(base)
     }
 
-    /// `,`, `;` or tab: whichever occurs most often outside quotes on the first line
+    /// `,`, `;` or tab: whichever occurs most often outside quotes on the first non-blank line
     /// (`,` when none does, i.e. a one-column file).
     static func detectDelimiter(_ body: UnsafeBufferPointer<UInt8>) -> UInt8 {
         var counts = (comma: 0, semicolon: 0, tab: 0)
         var quoted = false
-        for byte in body[0..<firstLineLength(body)] {
+        let start = body.firstIndex { $0 != 0x0A && $0 != 0x0D } ?? 0
+        let line = UnsafeBufferPointer(rebasing: body[start...])
+        for byte in line[0..<firstLineLength(line)] {
             switch byte {
             case UInt8(ascii: "\""): quoted.toggle()
             case UInt8(ascii: ",") where !quoted: counts.comma += 1

@@ -31,10 +31,6 @@ struct GrowableBuffer<Element> {
         capacity *= 2
     }
 
-    func toArray() -> [Element] {
-        Array(UnsafeBufferPointer(start: base, count: count))
-    }
-
     func deallocate() {
         base.deinitialize(count: count)
         base.deallocate()

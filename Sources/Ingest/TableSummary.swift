@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What `forecast describe` shows about a table: shape, time range, frequency, gaps,
 /// missing cells and basic statistics per column.
 public struct TableSummary: Sendable, Codable, Equatable {
@@ -62,8 +64,21 @@ public struct TableSummary: Sendable, Codable, Equatable {
         }
         missingSteps = inference.gaps.reduce(0) { $0 + ($1.missingSteps ?? 0) }
         irregularSteps = inference.irregularSteps
-        columnSummaries = zip(table.columnNames, table.columns).map(TableSummary.summarize)
+        columnSummaries = TableSummary.summarizeAll(table)
         warnings = table.warnings
+    }
+
+    /// Column statistics, computed in parallel for large tables.
+    static func summarizeAll(_ table: Table) -> [ColumnSummary] {
+        let count = table.columnCount
+        guard table.rowCount * count > 1_000_000 && count > 1 else {
+            return zip(table.columnNames, table.columns).map(summarize)
+        }
+        let results = SummarySlots(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { j in
+            results.slots[j] = summarize(name: table.columnNames[j], values: table.columns[j])
+        }
+        return (0..<count).map { results.slots[$0]! }
     }
 
     static func summarize(name: String, values: [Double]) -> ColumnSummary {
@@ -149,5 +164,22 @@ public struct TableSummary: Sendable, Codable, Equatable {
 extension String {
     fileprivate func padding(_ width: Int) -> String {
         self + String(repeating: " ", count: Swift.max(0, width - count))
+    }
+}
+
+/// One result slot per column, written by exactly one parallel job each.
+private final class SummarySlots: @unchecked Sendable {
+    let slots: UnsafeMutablePointer<TableSummary.ColumnSummary?>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 }

@@ -15,6 +15,17 @@ public struct WindowSet: Sendable, Equatable {
     /// Row of each window's first target step (its forecast origin is the row before).
     public var targetStartRows: [Int]
 
+    public init(inputs: [Float], targets: [Float], count: Int, timesteps: Int, inputDim: Int, horizon: Int, targetDim: Int, targetStartRows: [Int]) {
+        self.inputs = inputs
+        self.targets = targets
+        self.count = count
+        self.timesteps = timesteps
+        self.inputDim = inputDim
+        self.horizon = horizon
+        self.targetDim = targetDim
+        self.targetStartRows = targetStartRows
+    }
+
     /// Input value of window `n` at step `t`, feature `c`.
     public func input(_ n: Int, _ t: Int, _ c: Int) -> Float { inputs[(n * timesteps + t) * inputDim + c] }
     /// Target value of window `n` at horizon step `h`, target `c`.

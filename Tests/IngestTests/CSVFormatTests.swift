@@ -15,6 +15,25 @@ import Testing
         #expect(table.sourceLines == [2, 3, 4, 5, 6, 7])
     }
 
+    @Test func blankLinesAndMissingFinalNewlineAreFine() throws {
+        let table = try readCSV("date,v\n\n2020-01-01,1\n\n2020-01-02,2\n\n\n")
+        #expect(table.columns[0] == [1, 2])
+        #expect(table.sourceLines == [3, 5])
+        let unterminated = try readCSV("date,v\r\n2020-01-01,1\r\n2020-01-02,2")
+        #expect(unterminated.columns[0] == [1, 2])
+        #expect(unterminated.sourceLines == [2, 3])
+    }
+
+    /// A long header over short rows makes the row estimate far too small: columns grow.
+    @Test func columnsGrowPastTheRowEstimate() throws {
+        let text = "t,a_rather_long_column_name_for_the_estimate,b\n" + (0..<5000).map { "\($0),\($0 % 10),-\($0)" }.joined(separator: "\n")
+        let table = try readCSV(text)
+        #expect(table.rowCount == 5000)
+        #expect(table.columns[0] == (0..<5000).map { Double($0 % 10) })
+        #expect(table.columns[1] == (0..<5000).map { -Double($0) })
+        #expect(table.sourceLines.last == 5001)
+    }
+
     @Test func thousandsSeparatorsMustBeGroupsOfThree() {
         #expect(ingestErrorText { try readCSV("date,v\n2020-01-01,\"1,23,456\"\n") }
             == "t.csv:2:2: expected a number, found \"1,23,456\"")
@@ -25,6 +44,12 @@ import Testing
         #expect(table.columnNames == ["Wert", "Menge"])
         #expect(table.columns[0] == [1.5, -0.25])
         #expect(table.columns[1] == [1234.25, 7])
+    }
+
+    @Test func delimiterDetectedAfterLeadingBlankLines() throws {
+        let table = try readCSV("\n\ndate;v\n2020-01-01;2,5\n")
+        #expect(table.columns[0] == [2.5])
+        #expect(table.sourceLines == [4])
     }
 
     @Test func tabDelimiterDetected() throws {
