@@ -45,7 +45,7 @@ struct CLIEndToEndTests {
     func backtest() throws {
         let out = CLI.temporaryDirectory()
         let r = try CLI.run(["backtest", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands",
-                             "--horizon", "6", "--folds", "3", "--season", "12", "--out", out, "--quiet"] + Self.small)
+                             "--horizon", "6", "--folds", "3", "--stride", "6", "--window-stride", "1", "--season", "12", "--out", out, "--quiet"] + Self.small)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.isEmpty)
         let rows = Array(try csvRows(out + "/predictions.csv").dropFirst())
@@ -99,7 +99,7 @@ struct CLIEndToEndTests {
 
         let dirty = try CLI.run(["train", CLI.dataset("DIRTY_msft_daily_export.csv"), "--target", "Close"])
         #expect(dirty.status != 0)
-        #expect(dirty.stderr.contains("DIRTY_msft_daily_export.csv:"), "\(dirty.stderr)")
+        #expect(dirty.stderr.contains("DIRTY_msft_daily_export.csv:52:5:"), "\(dirty.stderr)")
 
         let badModel = CLI.temporaryDirectory() + "/bad.safetensors"
         try Data("not a model".utf8).write(to: URL(fileURLWithPath: badModel))
@@ -115,5 +115,28 @@ struct CLIEndToEndTests {
         let badFlag = try CLI.run(["train", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands", "--cell", "transformer"])
         #expect(badFlag.status != 0)
         #expect(badFlag.stderr.contains("--cell"))
+    }
+
+    @Test("calendar features become inputs; a missing-value policy fills the dirty export and the report says how many")
+    func calendarAndMissing() throws {
+        let out = CLI.temporaryDirectory()
+        let r = try CLI.run(["train", CLI.dataset("DIRTY_msft_daily_export.csv"), "--target", "Close", "--inputs", "Close,Volume",
+                             "--calendar", "dayofweek,month", "--missing", "ffill", "--timesteps", "10", "--hidden", "4",
+                             "--epochs", "3", "--out", out, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let inspect = try CLI.run(["inspect", out + "/model.safetensors", "--json"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+        let config = try #require(summary["config"] as? [String: Any])
+        #expect(config["inputs"] as? [String] == ["Close", "Volume", "dayofweek_sin", "dayofweek_cos", "month_sin", "month_cos"])
+        #expect(config["calendar"] as? [String] == ["dayofweek", "month"])
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("missing cells handled by ffill"), "the report names the filled cells")
+        let predict = try CLI.run(["predict", out + "/model.safetensors", CLI.dataset("DIRTY_msft_daily_export.csv"), "--json"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+
+        let index = try CLI.run(["train", CLI.dataset("eustockmarkets_daily.csv"), "--target", "DAX", "--calendar", "month",
+                                 "--out", CLI.temporaryDirectory()])
+        #expect(index.status != 0)
+        #expect(index.stderr.contains("calendar features need dates"), "\(index.stderr)")
     }
 }

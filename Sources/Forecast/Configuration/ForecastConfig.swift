@@ -47,6 +47,10 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     public var gradientClip: Double? = nil
     /// Fraction of the training windows (the latest ones) held out for validation and early stopping.
     public var validationFraction = 0.1
+    /// Calendar features derived from the time column and read as extra inputs: any of `hour`,
+    /// `dayofweek`, `month`, each a sin/cos pair (`hour_sin`, `hour_cos`, ...) that must also be
+    /// listed in `inputs`. Nil or empty for none.
+    public var calendar: [String]? = nil
     /// Missing-value policy: `error`, `drop`, `ffill`, `interpolate`.
     public var missing = "error"
     public var seed: UInt64 = 42
@@ -59,6 +63,26 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     /// Input columns followed by targets that are not inputs: the columns a model reads and scales.
     public var columns: [String] {
         inputs + targets.filter { !inputs.contains($0) }
+    }
+
+    /// The calendar features as an option set.
+    public var calendarFeatures: CalendarFeatures {
+        var f: CalendarFeatures = []
+        for name in calendar ?? [] {
+            switch name {
+            case "hour": f.insert(.hourOfDay)
+            case "dayofweek": f.insert(.dayOfWeek)
+            case "month": f.insert(.month)
+            default: break
+            }
+        }
+        return f
+    }
+
+    /// The columns read from the file: `columns` without the derived calendar features.
+    public var fileColumns: [String] {
+        let derived = Set(calendarFeatures.columnNames)
+        return columns.filter { !derived.contains($0) }
     }
 
     public var networkShape: NetworkShape {
@@ -88,6 +112,13 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
         if let patience { try check(patience >= 1, "patience must be at least 1, got \(patience)") }
         if let gradientClip { try check(gradientClip > 0, "gradient clip must be positive, got \(gradientClip)") }
         try check(validationFraction >= 0 && validationFraction < 1, "validation fraction must be in [0, 1), got \(validationFraction)")
+        for name in calendar ?? [] {
+            try check(["hour", "dayofweek", "month"].contains(name), "calendar features are hour, dayofweek and month, got \(name)")
+        }
+        for name in calendarFeatures.columnNames {
+            try check(inputs.contains(name), "calendar feature \(name) must be one of the inputs")
+        }
+        try check(!targets.contains { calendarFeatures.columnNames.contains($0) }, "a calendar feature cannot be a target")
         try check(["error", "drop", "ffill", "interpolate"].contains(missing), "missing must be error, drop, ffill or interpolate, got \(missing)")
     }
 

@@ -36,9 +36,10 @@ public final class Forecaster {
     public static func readTable(path: String, config: ForecastConfig, options: CSVOptions = CSVOptions()) throws -> Table {
         var options = options
         if let time = config.timeColumn { options.time = .name(time) }
-        options.columns = config.columns.map { .name($0) }
+        options.columns = config.fileColumns.map { .name($0) }
         options.missing = MissingPolicy(rawValue: config.missing) ?? .error
-        return try CSVReader.read(path: path, options: options)
+        let table = try CSVReader.read(path: path, options: options)
+        return config.calendarFeatures.isEmpty ? table : try table.addingCalendarFeatures(config.calendarFeatures)
     }
 
     /// One forecast value.

@@ -39,7 +39,7 @@ public struct RunArtifacts {
         let report = HTMLReport(title: "Training report: \(source)",
                                 subtitle: "\(model.config.cell.rawValue.uppercased()) on \(model.config.targets.joined(separator: ", "))",
                                 configuration: configurationRows(model.config, extra: model.info.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
-                                notes: table.warnings, evaluation: evaluation?.report, figures: figures)
+                                notes: notes(table), evaluation: evaluation?.report, figures: figures)
         a.add("report.html", report.render())
         return a
     }
@@ -76,7 +76,7 @@ public struct RunArtifacts {
         ]
         let report = HTMLReport(title: "Backtest report: \(source)",
                                 subtitle: "\(config.cell.rawValue.uppercased()) forecasting \(config.targets.joined(separator: ", ")), horizon \(config.horizon)",
-                                configuration: configurationRows(config, extra: extra), notes: table.warnings + notes,
+                                configuration: configurationRows(config, extra: extra), notes: Self.notes(table) + notes,
                                 evaluation: result.report, figures: figures)
         a.add("report.html", report.render())
         if let lastModel { a.add("model.safetensors", bytes: try lastModel.encoded()) }
@@ -87,6 +87,15 @@ public struct RunArtifacts {
         add("predictions.csv", PredictionsWriter.csv(records))
         add("metrics.json", (try? MetricsWriter.json(report)) ?? "{}")
         add("metrics.md", MetricsWriter.markdown(report))
+    }
+
+    /// The table's warnings and, when a missing-value policy acted, what it did.
+    public static func notes(_ table: Table) -> [String] {
+        var notes = table.warnings
+        if let m = table.missingReport, m.missingCells > 0 {
+            notes.append("\(m.missingCells) missing cells handled by \(m.policy.rawValue): \(m.filledCells) filled, \(m.droppedRows) rows dropped")
+        }
+        return notes
     }
 
     static func lossChart(_ history: TrainingHistory, lossName: String) -> SVGChart {
@@ -119,7 +128,9 @@ public struct RunArtifacts {
          ("dropout", "\(c.dropout)"), ("scaler", c.scaler), ("loss", c.loss), ("optimizer", c.optimizer),
          ("learning rate", "\(c.learningRate)"), ("epochs (max)", "\(c.epochs)"), ("batch size", "\(c.batchSize)"),
          ("patience", c.patience.map(String.init) ?? "none"), ("gradient clip", c.gradientClip.map { "\($0)" } ?? "none"),
-         ("validation fraction", "\(c.validationFraction)"), ("missing values", c.missing), ("seed", "\(c.seed)")] + extra
+         ("validation fraction", "\(c.validationFraction)"), ("missing values", c.missing),
+         ("calendar features", (c.calendar ?? []).isEmpty ? "none" : c.calendar!.joined(separator: ", ")),
+         ("residual (predict the change)", "\(c.residual)"), ("seed", "\(c.seed)")] + extra
     }
 
     static func fileSafe(_ s: String) -> String {

@@ -9,6 +9,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Comma-separated input columns (default: the targets).")
     var inputs: String?
 
+    @Option(help: "Calendar features as extra inputs: comma-separated hour, dayofweek, month.")
+    var calendar: String?
+
     @Option(help: "Time column name (default: found automatically).")
     var timeColumn: String?
 
@@ -19,7 +22,7 @@ struct ModelOptions: ParsableArguments {
     var horizon = 1
 
     @Option(help: "Rows between training windows.")
-    var stride = 1
+    var windowStride = 1
 
     @Option(help: "Recurrent cell: lstm, gru or rnn.")
     var cell = "lstm"
@@ -76,9 +79,13 @@ struct ModelOptions: ParsableArguments {
         let targets = target.split(separator: ",").map(String.init)
         var c = ForecastConfig(inputs: inputs.map { $0.split(separator: ",").map(String.init) }, targets: targets)
         c.timeColumn = timeColumn
+        if let calendar {
+            c.calendar = calendar.split(separator: ",").map(String.init)
+            c.inputs += c.calendarFeatures.columnNames.filter { !c.inputs.contains($0) }
+        }
         c.timesteps = timesteps
         c.horizon = horizon
-        c.stride = stride
+        c.stride = windowStride
         c.cell = cellKind
         c.hidden = hidden
         c.layers = layers
