@@ -92,8 +92,8 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let config = try model.config()
-            let table = try Forecaster.readTable(path: file, config: config)
+            let table = try Forecaster.readTable(path: file, config: try model.config())
+            let config = try model.config(for: table)
             let options = try options(rowCount: table.rowCount, horizon: config.horizon)
             let progress = Progress(quiet: output.quiet || output.json)
             let forecaster = try Forecaster(config: config)

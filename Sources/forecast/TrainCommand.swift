@@ -30,8 +30,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let config = try model.config()
-            let table = try Forecaster.readTable(path: file, config: config)
+            let table = try Forecaster.readTable(path: file, config: try model.config())
+            let config = try model.config(for: table)
             let progress = Progress(quiet: output.quiet || output.json)
             let forecaster = try Forecaster(config: config)
             let history = try forecaster.fit(table) { progress.epoch($0, of: config.epochs) }

@@ -135,4 +135,14 @@ struct ForecasterTests {
         }
         #expect(throws: ForecastError.self) { try Forecaster(config: config()).predict(small) }
     }
+
+    @Test("the default window is two seasons of the sampling rate", arguments: [
+        ("taylor_electricity_halfhourly.csv", 96), ("airpassengers_monthly.csv", 24), ("co2_maunaloa_weekly.csv", 104),
+        ("eustockmarkets_daily.csv", 24), ("msft_daily_ohlcv.csv", 24),
+    ])
+    func suggestedTimesteps(file: String, expected: Int) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let table = try CSVReader.read(path: root.appendingPathComponent("datasets/\(file)").path, options: CSVOptions(missing: nil))
+        #expect(Forecaster.suggestedTimesteps(for: table) == expected)
+    }
 }

@@ -42,6 +42,14 @@ public final class Forecaster {
         return config.calendarFeatures.isEmpty ? table : try table.addingCalendarFeatures(config.calendarFeatures)
     }
 
+    /// A window length for data at this sampling rate: two seasons of history (96 half-hours,
+    /// 24 months, 104 weeks), at least 24 steps and at most 512. An integer index, or a rate
+    /// with no natural season, gives 24.
+    public static func suggestedTimesteps(for table: Table) -> Int {
+        let season = table.time.isCalendar ? SamplingFrequency(timestamps: table.time.values)?.seasonalPeriod ?? 1 : 1
+        return min(512, max(24, 2 * season))
+    }
+
     /// One forecast value.
     public struct Point: Codable, Equatable, Sendable {
         public let timestamp: String

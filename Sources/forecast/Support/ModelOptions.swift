@@ -15,8 +15,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Time column name (default: found automatically).")
     var timeColumn: String?
 
-    @Option(help: "Past steps each window reads.")
-    var timesteps = 24
+    @Option(help: "Past steps each window reads (default: two seasons of the data's sampling rate, at least 24).")
+    var timesteps: Int?
 
     @Option(help: "Future steps to forecast.")
     var horizon = 1
@@ -72,6 +72,16 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for initialization, shuffling and dropout.")
     var seed: UInt64 = 42
 
+    /// The configuration for this table: `config()` with the season-aware default window.
+    func config(for table: Table) throws -> ForecastConfig {
+        var c = try config()
+        if timesteps == nil {
+            c.timesteps = Forecaster.suggestedTimesteps(for: table)
+            try c.validate()
+        }
+        return c
+    }
+
     func config() throws -> ForecastConfig {
         guard let cellKind = CellKind(rawValue: cell) else {
             throw ValidationError("--cell must be lstm, gru or rnn, got \(cell)")
@@ -83,7 +93,7 @@ struct ModelOptions: ParsableArguments {
             c.calendar = calendar.split(separator: ",").map(String.init)
             c.inputs += c.calendarFeatures.columnNames.filter { !c.inputs.contains($0) }
         }
-        c.timesteps = timesteps
+        c.timesteps = timesteps ?? 24
         c.horizon = horizon
         c.stride = windowStride
         c.cell = cellKind
