@@ -98,8 +98,7 @@ struct BacktestCommand: ParsableCommand {
             let progress = Progress(quiet: output.quiet || output.json)
             let forecaster = try Forecaster(config: config)
             let result = try forecaster.backtest(table, options: options) { progress.message($0) }
-            let last = try lastModel(result, config: config, table: table, options: options)
-            let artifacts = try RunArtifacts.backtest(result, lastModel: last, config: config, table: table,
+            let artifacts = try RunArtifacts.backtest(result, lastModel: result.lastModel, config: config, table: table,
                                                       source: (file as NSString).lastPathComponent)
             try artifacts.write(to: out)
             if output.json {
@@ -110,13 +109,5 @@ struct BacktestCommand: ParsableCommand {
                 print("wrote \(artifacts.names.joined(separator: ", ")) to \(out)/")
             }
         }
-    }
-
-    /// The model of the last fold that trained, refitted here so the folder holds a usable model.
-    func lastModel(_ result: BacktestResult, config: ForecastConfig, table: Table, options: BacktestOptions) throws -> ForecastModel? {
-        guard let lastTrained = result.histories.keys.max(), let fold = result.folds.first(where: { $0.index == lastTrained }) else { return nil }
-        let f = try Forecaster(config: config)
-        try f.fit(table, rows: fold.train)
-        return f.model
     }
 }

@@ -30,13 +30,15 @@ public struct BacktestOptions: Sendable, Equatable {
 
 /// What a backtest produced: the folds, one record per forecast value (with the naive and
 /// seasonal-naive baselines beside it), the metrics, and each training run's history.
-public struct BacktestResult: Sendable {
+public struct BacktestResult {
     public let folds: [Ingest.BacktestFold]
     public let records: [ForecastRecord]
     public let report: EvaluationReport
     public let season: Int
     /// Training history by fold, for the folds that trained.
     public let histories: [Int: TrainingHistory]
+    /// The model that forecast the last fold: the one to keep after a backtest.
+    public let lastModel: ForecastModel
 }
 
 extension Forecaster {
@@ -100,7 +102,7 @@ extension Forecaster {
         for fold in folds { ranges[fold.index] = fold.train }
         let training = try trainingContexts(table, season: season, foldRanges: ranges)
         return BacktestResult(folds: folds, records: records, report: EvaluationReport(records: records, training: training),
-                              season: season, histories: histories)
+                              season: season, histories: histories, lastModel: models[folds.count - 1]!)
     }
 
     /// The seasonal period from the sampling frequency when it has a natural one (48 for
