@@ -19,7 +19,7 @@ demo: build
 	@echo "open runs/demo/report.html" 
 
 test: deps
-	$(SWIFT) build -c $(CONFIG) --product forecast
+	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
 	FORECAST_FIXTURES_DIR=$(CURDIR)/Tests/FixturesProfileB $(SWIFT) test -c $(CONFIG) --skip-build --filter "GoldenFixtureTests|AdamFixtureTests"
 

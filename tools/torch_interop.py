@@ -2,7 +2,7 @@
 
   python3 tools/torch_interop.py predict MODEL.safetensors DATA.csv
       Load a model written by `forecast train` into nn.LSTM/nn.GRU/nn.RNN + nn.Linear and print
-      the forecast after the end of DATA.csv (compare with `forecast predict MODEL DATA --json`).
+      the forecast after the end of DATA.csv (compare with `forecast predict MODEL DATA`).
 
   python3 tools/torch_interop.py train DATA.csv TARGET OUT.safetensors [--cell gru] [--epochs 200]
       Train a model in PyTorch and write it in swift-forecast's layout, so that
@@ -19,6 +19,7 @@ import csv
 import json
 import struct
 import sys
+import zlib
 
 import numpy as np
 import torch
@@ -47,11 +48,12 @@ def write_safetensors(path, tensors, meta):
         header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
         blobs.append(a.tobytes())
         offset += a.nbytes
-    header["__metadata__"] = meta
+    data = b"".join(blobs)
+    header["__metadata__"] = dict(meta, data_crc32=str(zlib.crc32(data)))
     h = json.dumps(header, separators=(",", ":")).encode()
     h += b" " * (-len(h) % 8)
     with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+        f.write(struct.pack("<Q", len(h)) + h + data)
 
 
 class Net(nn.Module):
@@ -105,8 +107,9 @@ def cmd_predict(a):
     net.eval()
     data = read_columns(a.data, columns_of(cfg))
     values = forecast(net, cfg, tensors["scaler.offset"], tensors["scaler.scale"], data)
-    print(json.dumps([{"step": h + 1, "target": t, "value": float(values[h, k])}
-                      for h in range(cfg["horizon"]) for k, t in enumerate(cfg["targets"])], indent=1))
+    for h in range(cfg["horizon"]):
+        for k, t in enumerate(cfg["targets"]):
+            print(f"step {h + 1:3d}  {t}  {values[h, k]:.6f}")
 
 
 def cmd_train(a):
@@ -142,7 +145,9 @@ def cmd_train(a):
     write_safetensors(a.out, tensors, {"format": "swift-forecast", "format_version": "1", "config": json.dumps(cfg),
                                        "info": json.dumps({"trained_by": "PyTorch " + torch.__version__})})
     values = forecast(net, cfg, tensors["scaler.offset"], tensors["scaler.scale"], {a.target: y})
-    print(json.dumps({"model": a.out, "torch_forecast": [float(v) for v in values[:, 0]]}, indent=1))
+    print(f"wrote {a.out}; PyTorch's forecast after the end of {a.data}:")
+    for h, v in enumerate(values[:, 0]):
+        print(f"step {h + 1:3d}  {a.target}  {v:.6f}")
 
 
 def main():

@@ -1,10 +1,14 @@
 // Forecast a year of airline passengers with the library, the way README.md shows.
 //
-//     swift run -c release library-example [datasets/airpassengers_monthly.csv]
+//     swift run -c release library-example [DATA.csv] [MODEL.safetensors]
+//
+// DATA defaults to datasets/airpassengers_monthly.csv, MODEL to air-gru.safetensors.
 import Forecast
 import Foundation
 
-let path = CommandLine.arguments.dropFirst().first ?? "datasets/airpassengers_monthly.csv"
+let arguments = Array(CommandLine.arguments.dropFirst())
+let path = arguments.first ?? "datasets/airpassengers_monthly.csv"
+let modelPath = arguments.count > 1 ? arguments[1] : "air-gru.safetensors"
 
 var config = ForecastConfig(targets: ["passengers_thousands"])
 config.timesteps = 24
@@ -31,8 +35,9 @@ do {
     for point in try forecaster.predict(table) {
         print(point.timestamp, point.value)
     }
-    try forecaster.model!.save(to: "/tmp/airpassengers-gru.safetensors")
+    try forecaster.model!.save(to: modelPath)
+    print("saved \(modelPath)")
 } catch {
-    print("error: \(error)")
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
 }
