@@ -44,9 +44,9 @@ def main():
     ap.add_argument("--out", help="write all measurements and the summary as JSON here")
     a = ap.parse_args()
 
-    try:
-        import torch  # noqa: F401
-    except ImportError:
+    # Not imported here: a child forked from a process holding torch would start with its memory
+    # and spoil the peak-RSS figures.
+    if subprocess.run([sys.executable, "-c", "import torch, numpy"], capture_output=True).returncode != 0:
         sys.exit("PyTorch is not installed: pip install torch numpy (this script installs nothing)")
     if not os.access(a.forecast, os.X_OK):
         sys.exit(f"{a.forecast} not found: run swift build -c release first")

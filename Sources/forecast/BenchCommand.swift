@@ -29,8 +29,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Batch-1 prediction calls for the latency figure.")
     var latencyCalls = 200
 
-    @Option(help: "OpenBLAS threads.")
-    var threads = 1
+    @Option(help: "Threads that share each batch (data parallelism); default: the number of cores.")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "OpenBLAS threads inside each product.")
+    var blasThreads = 1
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
@@ -39,18 +42,19 @@ struct BenchCommand: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard latencyCalls >= 1 else { throw ValidationError("--latency-calls must be at least 1") }
         if let windows, windows < 1 { throw ValidationError("--windows must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        guard (1...256).contains(blasThreads) else { throw ValidationError("--blas-threads must be between 1 and 256") }
         for name in configs.split(separator: ",") where !BenchmarkConfiguration.all.contains(where: { $0.name == name }) {
             throw ValidationError("unknown configuration \"\(name)\"; choose from seed, stacked, bigru, large")
         }
     }
 
     func run() throws {
-        BLASThreads.set(threads)
+        BLASThreads.set(blasThreads)
         var results: [BenchmarkResult] = []
         for name in configs.split(separator: ",") {
             let config = BenchmarkConfiguration.all.first { $0.name == name }!
-            let r = try BenchmarkRunner.run(config, epochs: epochs, windows: windows, latencyCalls: latencyCalls)
+            let r = try BenchmarkRunner.run(config, epochs: epochs, windows: windows, latencyCalls: latencyCalls, threads: threads)
             results.append(r)
             if !json {
                 FileHandle.standardError.write(Data("  \(name): \(Int(r.trainSamplesPerSecond.median)) train smp/s\n".utf8))
@@ -59,11 +63,12 @@ struct BenchCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let payload = BenchReport(framework: "swift-forecast", blasCore: BLASThreads.coreName, threads: threads, results: results)
+            let payload = BenchReport(framework: "swift-forecast", blasCore: BLASThreads.coreName, threads: threads,
+                                      blasThreads: blasThreads, results: results)
             print(String(decoding: try encoder.encode(payload), as: UTF8.self))
             return
         }
-        print("swift-forecast bench (OpenBLAS core \(BLASThreads.coreName), \(threads) thread(s)); median [min – max]")
+        print("swift-forecast bench (OpenBLAS core \(BLASThreads.coreName), \(threads) thread(s), \(blasThreads) BLAS thread(s)); median [min – max]")
         print("config    params  train smp/s                 infer smp/s                   latency b1 ms          peak RSS MiB")
         for r in results {
             func f(_ s: BenchmarkResult.Spread, _ digits: Int) -> String {
@@ -84,5 +89,6 @@ struct BenchReport: Codable {
     let framework: String
     let blasCore: String
     let threads: Int
+    let blasThreads: Int
     let results: [BenchmarkResult]
 }

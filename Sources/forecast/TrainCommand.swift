@@ -31,7 +31,8 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let table = try Forecaster.readTable(path: file, config: try model.config())
-            let config = try model.config(for: table)
+            var config = try model.config(for: table)
+            if config.threads == nil { config.threads = min(ProcessInfo.processInfo.activeProcessorCount, 256) }
             let progress = Progress(quiet: output.quiet || output.json)
             let forecaster = try Forecaster(config: config)
             let history = try forecaster.fit(table) { progress.epoch($0, of: config.epochs) }

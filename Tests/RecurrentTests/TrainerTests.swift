@@ -132,3 +132,53 @@ struct TrainerTests {
         #expect(train != eval1)
     }
 }
+
+@Suite("Data-parallel training")
+struct DataParallelTrainingTests {
+    func windows(count: Int) throws -> SampleSet<Double> {
+        let f = try sineWindows(count: count, timesteps: 9, horizon: 3, seed: 4)
+        return try SampleSet(inputs: f.inputs.map(Double.init), targets: f.targets.map(Double.init), count: count,
+                             timesteps: 9, inputSize: 1, outputSize: 3)
+    }
+
+    func train(threads: Int, cell: CellKind, dropout: Double = 0, data: SampleSet<Double>) throws -> ([Double], [Double]) {
+        let shape = NetworkShape(cell: cell, inputSize: 1, hiddenSize: 6, layers: 2, bidirectional: true,
+                                 outputSize: 3, dropout: dropout)
+        let net = try RecurrentNetwork<Double>(shape: shape, seed: 11)
+        var o = TrainingOptions()
+        o.epochs = 3
+        o.batchSize = 32
+        o.patience = nil
+        o.learningRate = 0.01
+        o.threads = threads
+        let h = try Trainer(network: net, options: o).fit(train: data, validation: data)
+        return (net.parameters.allValues, h.epochs.compactMap(\.validationLoss))
+    }
+
+    @Test("splitting each batch over threads gives the single-thread weights and losses", arguments: CellKind.allCases)
+    func matchesSingleThread(cell: CellKind) throws {
+        let data = try windows(count: 100)   // batches of 32, 32, 32 and 4 (too small to split)
+        let one = try train(threads: 1, cell: cell, data: data)
+        for threads in [2, 3] {
+            let many = try train(threads: threads, cell: cell, data: data)
+            let worst = zip(one.0, many.0).map { abs($0 - $1) / max(abs($0), 1e-3) }.max()!
+            #expect(worst < 1e-10, "\(cell), \(threads) threads: weights differ by \(worst)")
+            for (a, b) in zip(one.1, many.1) { #expect(abs(a - b) <= 1e-10 * abs(a)) }
+        }
+    }
+
+    @Test("with dropout, a thread count gives the same run every time")
+    func deterministicPerThreadCount() throws {
+        let data = try windows(count: 64)
+        let a = try train(threads: 2, cell: .lstm, dropout: 0.3, data: data)
+        let b = try train(threads: 2, cell: .lstm, dropout: 0.3, data: data)
+        #expect(a.0 == b.0)
+    }
+
+    @Test("a thread count outside 1...256 is refused")
+    func validatesThreads() throws {
+        var o = TrainingOptions()
+        o.threads = 0
+        #expect(throws: RecurrentError.self) { try o.validate() }
+    }
+}

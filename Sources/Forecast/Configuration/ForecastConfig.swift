@@ -54,6 +54,9 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     /// Missing-value policy: `error`, `drop`, `ffill`, `interpolate`.
     public var missing = "error"
     public var seed: UInt64 = 42
+    /// Threads that share each training batch (nil: 1). A run is reproducible bit for bit for a
+    /// given count; different counts agree to rounding.
+    public var threads: Int? = nil
 
     public init(inputs: [String]? = nil, targets: [String]) {
         self.targets = targets
@@ -119,6 +122,7 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
             try check(inputs.contains(name), "calendar feature \(name) must be one of the inputs")
         }
         try check(!targets.contains { calendarFeatures.columnNames.contains($0) }, "a calendar feature cannot be a target")
+        if let threads { try check((1...256).contains(threads), "threads must be between 1 and 256, got \(threads)") }
         try check(["error", "drop", "ffill", "interpolate"].contains(missing), "missing must be error, drop, ffill or interpolate, got \(missing)")
     }
 
@@ -133,6 +137,7 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
         o.clipNorm = gradientClip
         o.patience = patience
         o.seed = seed
+        o.threads = threads ?? 1
         return o
     }
 }

@@ -33,7 +33,7 @@ public struct BenchmarkResult: Codable, Sendable {
 /// inference; and batch-1 latency over many calls after a warm-up.
 public enum BenchmarkRunner {
     public static func run(_ config: BenchmarkConfiguration, epochs: Int = 3, windows: Int? = nil,
-                           latencyCalls: Int = 200, inferenceRuns: Int = 3) throws -> BenchmarkResult {
+                           latencyCalls: Int = 200, inferenceRuns: Int = 3, threads: Int = 1) throws -> BenchmarkResult {
         let data = try config.syntheticData(windows: windows)
         let net = try RecurrentNetwork<Float>(shape: config.shape, seed: 0)
         var options = TrainingOptions()
@@ -41,6 +41,7 @@ public enum BenchmarkRunner {
         options.batchSize = config.batch
         options.patience = nil
         options.seed = 1
+        options.threads = threads
         let trainer = Trainer(network: net, options: options)
         _ = try trainer.fit(train: data)  // warm-up
         var rates: [Double] = [], lastLoss = Double.nan

@@ -16,6 +16,8 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
     /// Raw storage, `count` scalars each. Valid for the life of the store.
     public let values: UnsafeMutablePointer<Scalar>
     public let gradients: UnsafeMutablePointer<Scalar>
+    /// The store whose values this one reads (a data-parallel replica); kept alive by this reference.
+    private let valuesOwner: ParameterStore?
 
     /// Slots in PyTorch's `named_parameters()` order: per layer, per direction, weight_ih,
     /// weight_hh, bias_ih, bias_hh; then head.weight and head.bias.
@@ -44,10 +46,22 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
         values.initialize(repeating: 0, count: offset)
         gradients = .allocate(capacity: offset)
         gradients.initialize(repeating: 0, count: offset)
+        valuesOwner = nil
+    }
+
+    /// A store that reads `other`'s values and has gradients of its own: what a data-parallel
+    /// replica of a network needs.
+    init(sharingValuesOf other: ParameterStore) {
+        slots = other.slots
+        count = other.count
+        values = other.values
+        gradients = .allocate(capacity: count)
+        gradients.initialize(repeating: 0, count: count)
+        valuesOwner = other
     }
 
     deinit {
-        values.deallocate()
+        if valuesOwner == nil { values.deallocate() }
         gradients.deallocate()
     }
 

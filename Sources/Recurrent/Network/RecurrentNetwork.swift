@@ -29,6 +29,15 @@ public final class RecurrentNetwork<Scalar: RecurrentScalar> {
         dropoutGenerator = SeededGenerator(seed: seed &+ 0x5EED)
     }
 
+    /// A replica for data-parallel work: the same weights (shared, not copied), its own
+    /// gradients, workspace and dropout stream.
+    init(replicaOf other: RecurrentNetwork, dropoutSeed: UInt64) {
+        shape = other.shape
+        parameters = ParameterStore(sharingValuesOf: other.parameters)
+        workspace = NetworkWorkspace(shape: other.shape)
+        dropoutGenerator = SeededGenerator(seed: dropoutSeed)
+    }
+
     /// Re-seeds the dropout masks (for reproducible resumption of training).
     public func seedDropout(_ seed: UInt64) { dropoutGenerator = SeededGenerator(seed: seed) }
 

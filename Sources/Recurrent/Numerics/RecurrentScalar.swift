@@ -36,8 +36,21 @@ extension Float: RecurrentScalar {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        cblas_sgemm(CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        // A single row or column is a matrix-vector product: sgemv streams the matrix once,
+        // where sgemm would first copy (pack) all of it. Batch-1 prediction is all such steps.
+        if m == 1 {
+            // c (n) = op(B)ᵀ-side product: row a (k) times op(B) (k, n)
+            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                        Int32(transposeB ? n : k), Int32(transposeB ? k : n), alpha, b, Int32(ldb),
+                        a, Int32(transposeA ? lda : 1), beta, c, 1)
+        } else if n == 1 && !transposeA {
+            // c (m, 1) = A (m, k) · column op(B) (k)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda),
+                        b, Int32(transposeB ? 1 : ldb), beta, c, Int32(ldc))
+        } else {
+            cblas_sgemm(CblasRowMajor, cblasTranspose(transposeA), cblasTranspose(transposeB),
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
     @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
     @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }

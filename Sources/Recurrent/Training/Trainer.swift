@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,8 +15,12 @@ public final class Trainer<Scalar: RecurrentScalar> {
     public private(set) var optimizer: Optimizer
     public private(set) var history = TrainingHistory()
     private var shuffler: SeededGenerator
-    private var targetBatch: [Scalar] = []
-    private var gradientBatch: [Scalar] = []
+    /// Slot 0 is `network`; with `options.threads` > 1, replicas that share its weights follow.
+    private lazy var slots: [BatchSlot<Scalar>] = [BatchSlot(network)] + (1..<max(1, options.threads)).map {
+        BatchSlot(RecurrentNetwork(replicaOf: network, dropoutSeed: options.seed &+ 0xD0 &+ UInt64($0)))
+    }
+    /// Where each slot's share of the current batch begins and ends.
+    private var parts: [Range<Int>] = []
 
     public init(network: RecurrentNetwork<Scalar>, options: TrainingOptions) {
         self.network = network
@@ -56,8 +61,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
                     parameters.allValues = lastGood
                     throw RecurrentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: "\(loss)")
                 }
-                parameters.zeroGradients()
-                gradientBatch.withUnsafeBufferPointer { network.runBackward(dOutput: $0.baseAddress!, inputGradient: false) }
+                backward()
                 let norm = clipGradientNorm(parameters.gradients, count: parameters.count, maxNorm: options.clipNorm)
                 guard norm.isFinite else {
                     parameters.allValues = lastGood
@@ -113,36 +117,42 @@ public final class Trainer<Scalar: RecurrentScalar> {
         return total / Double(set.count)
     }
 
-    /// Forward on the windows at `indices`, gathered time-major straight into the workspace;
-    /// returns the loss and leaves dL/doutput in `gradientBatch`.
+    /// Forward on the windows at `indices`; returns the mean loss and, when training, leaves each
+    /// slot's dL/doutput (scaled to the whole batch) in its `gradient`. Batches large enough
+    /// for every slot to get at least `minimumShare` windows are split across the slots.
     private func runBatch<C: Collection>(_ set: SampleSet<Scalar>, indices: C, training: Bool) -> Double where C.Element == Int {
-        let B = indices.count, T = set.timesteps, I = set.inputSize, O = set.outputSize
-        network.prepare(timesteps: T, batch: B)
-        if targetBatch.count < B * O {
-            targetBatch = Array(repeating: 0, count: B * O)
-            gradientBatch = Array(repeating: 0, count: B * O)
+        let B = indices.count
+        let n = B >= slots.count * Self.minimumShare ? slots.count : 1
+        parts = (0..<n).map { r in B * r / n..<B * (r + 1) / n }
+        let indices = Array(indices)
+        if n == 1 { return slots[0].forward(set, indices: indices[...], loss: options.loss, training: training, share: 1) }
+        let slots = self.slots, parts = self.parts, loss = options.loss
+        DispatchQueue.concurrentPerform(iterations: n) { r in
+            let share = Double(parts[r].count) / Double(B)
+            slots[r].loss = slots[r].forward(set, indices: indices[parts[r]], loss: loss, training: training, share: share) * share
         }
-        let input = network.workspace.input.pointer
-        set.inputs.withUnsafeBufferPointer { src in
-            set.targets.withUnsafeBufferPointer { tgt in
-                targetBatch.withUnsafeMutableBufferPointer { dstTarget in
-                    for (b, index) in indices.enumerated() {
-                        for t in 0..<T {
-                            (input + (t * B + b) * I).update(from: src.baseAddress! + (index * T + t) * I, count: I)
-                        }
-                        (dstTarget.baseAddress! + b * O).update(from: tgt.baseAddress! + index * O, count: O)
-                    }
-                }
-            }
+        return slots[..<n].reduce(0) { $0 + $1.loss }
+    }
+
+    /// Backward for the last training batch: the parameter gradients of every slot that took
+    /// part, summed in slot order into `network.parameters.gradients`.
+    private func backward() {
+        let n = parts.count
+        if n == 1 {
+            slots[0].backward()
+            return
         }
-        network.runForward(training: training)
-        return targetBatch.withUnsafeBufferPointer { t in
-            gradientBatch.withUnsafeMutableBufferPointer { g in
-                options.loss.evaluate(predicted: network.workspace.output.pointer, target: t.baseAddress!,
-                                      count: B * O, gradient: training ? g.baseAddress! : nil)
-            }
+        let slots = self.slots
+        DispatchQueue.concurrentPerform(iterations: n) { r in slots[r].backward() }
+        let total = network.parameters.gradients, count = network.parameters.count
+        for r in 1..<n {
+            let g = slots[r].network.parameters.gradients
+            for i in 0..<count { total[i] += g[i] }
         }
     }
+
+    /// Below this many windows per thread, splitting a batch costs more than it saves.
+    static var minimumShare: Int { 8 }
 
     private func checkCompatible(_ set: SampleSet<Scalar>) throws {
         let s = network.shape
@@ -157,4 +167,58 @@ func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// One network and its batch buffers: the trainer's own network, or a data-parallel replica.
+final class BatchSlot<Scalar: RecurrentScalar>: @unchecked Sendable {
+    let network: RecurrentNetwork<Scalar>
+    private var target: [Scalar] = []
+    private var gradient: [Scalar] = []
+    /// This slot's share of the last batch's loss.
+    var loss = 0.0
+
+    init(_ network: RecurrentNetwork<Scalar>) { self.network = network }
+
+    /// Gathers the windows at `indices` time-major into the workspace, runs forward, and returns
+    /// the mean loss over them; when training, keeps dL/doutput multiplied by `share`, this
+    /// slot's fraction of the whole batch.
+    func forward(_ set: SampleSet<Scalar>, indices: ArraySlice<Int>, loss: Loss, training: Bool, share: Double) -> Double {
+        let B = indices.count, T = set.timesteps, I = set.inputSize, O = set.outputSize
+        network.prepare(timesteps: T, batch: B)
+        if target.count < B * O {
+            target = Array(repeating: 0, count: B * O)
+            gradient = Array(repeating: 0, count: B * O)
+        }
+        let input = network.workspace.input.pointer
+        set.inputs.withUnsafeBufferPointer { src in
+            set.targets.withUnsafeBufferPointer { tgt in
+                target.withUnsafeMutableBufferPointer { dstTarget in
+                    for (b, index) in indices.enumerated() {
+                        for t in 0..<T {
+                            (input + (t * B + b) * I).update(from: src.baseAddress! + (index * T + t) * I, count: I)
+                        }
+                        (dstTarget.baseAddress! + b * O).update(from: tgt.baseAddress! + index * O, count: O)
+                    }
+                }
+            }
+        }
+        network.runForward(training: training)
+        let value = target.withUnsafeBufferPointer { t in
+            gradient.withUnsafeMutableBufferPointer { g in
+                loss.evaluate(predicted: network.workspace.output.pointer, target: t.baseAddress!,
+                              count: B * O, gradient: training ? g.baseAddress! : nil)
+            }
+        }
+        if training && share != 1 {
+            let s = Scalar(share)
+            for i in 0..<B * O { gradient[i] *= s }
+        }
+        return value
+    }
+
+    /// Fresh gradients for this slot's last forward.
+    func backward() {
+        network.parameters.zeroGradients()
+        gradient.withUnsafeBufferPointer { network.runBackward(dOutput: $0.baseAddress!, inputGradient: false) }
+    }
 }

@@ -15,6 +15,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var shuffle: Bool = true
     /// Seeds the shuffling; initialization and dropout are seeded by the network.
     public var seed: UInt64 = 0
+    /// Threads that share each batch (data parallelism: every thread runs forward and backward
+    /// on its slice of the batch, the gradients are summed in a fixed order). Results are
+    /// deterministic for a given count; 1 reproduces the single-threaded run bit for bit.
+    public var threads: Int = 1
 
     public init() {}
 
@@ -24,6 +28,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try check(batchSize >= 1, "batch size must be at least 1, got \(batchSize)")
         try check(learningRate > 0 && learningRate.isFinite, "learning rate must be positive, got \(learningRate)")
         if let clipNorm { try check(clipNorm > 0, "gradient clip must be positive, got \(clipNorm)") }
+        try check((1...256).contains(threads), "threads must be between 1 and 256, got \(threads)")
         if let patience { try check(patience >= 1, "patience must be at least 1, got \(patience)") }
     }
 }

@@ -72,6 +72,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for initialization, shuffling and dropout.")
     var seed: UInt64 = 42
 
+    @Option(help: "Threads that share each training batch (train: all cores; backtest: 1 per fold, folds run in parallel). Reproducible for a given count.")
+    var threads: Int?
+
     /// The configuration for this table: `config()` with the season-aware default window.
     func config(for table: Table) throws -> ForecastConfig {
         var c = try config()
@@ -112,6 +115,7 @@ struct ModelOptions: ParsableArguments {
         c.validationFraction = validation
         c.missing = missing
         c.seed = seed
+        c.threads = threads
         try c.validate()
         return c
     }
