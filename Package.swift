@@ -28,7 +28,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Ingest", dependencies: ["CLibCSV"], swiftSettings: numericSettings),
-        .target(name: "Recurrent", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
+        .target(name: "CVectorMath"),
+        .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath"], swiftSettings: numericSettings),
         .target(name: "Report", swiftSettings: numericSettings),
         .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report"]),
         .executableTarget(
@@ -39,7 +40,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "library-example", dependencies: ["Forecast"], path: "Examples/LibraryExample"),
-        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "CVectorMath"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast"], resources: [.copy("Fixtures")]),

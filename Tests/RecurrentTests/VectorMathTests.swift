@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import Recurrent
 import Testing
@@ -32,6 +33,18 @@ struct VectorMathTests {
             let exact = Foundation.tanh(Double(x))
             #expect(abs(Double(y) - exact) <= max(4e-7 * abs(exact), 1e-12), "tanh(\(x)) = \(y), exact \(exact)")
         }
+    }
+
+    @Test("the AVX2 and the baseline SSE2 paths give bit-identical results")
+    func pathsAgree() {
+        let n = Self.inputs.count
+        var fast = [Float](repeating: 0, count: n), base = [Float](repeating: 1, count: n)
+        Float.sigmoid(Self.inputs, &fast, count: n)
+        cvm_sigmoid_baseline(Self.inputs, &base, n)
+        #expect(fast.map(\.bitPattern) == base.map(\.bitPattern))
+        Float.tanh(Self.inputs, &fast, count: n)
+        cvm_tanh_baseline(Self.inputs, &base, n)
+        #expect(fast.map(\.bitPattern) == base.map(\.bitPattern))
     }
 
     @Test("in-place and odd lengths give the same values as out-of-place")

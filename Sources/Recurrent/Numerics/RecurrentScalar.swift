@@ -1,4 +1,5 @@
 import COpenBLAS
+import CVectorMath
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,8 +9,9 @@ import Darwin
 /// The element type of the engine: `Float` for real work, `Double` for gradient checks and for
 /// comparing against float64 references with more digits than float32 can hold.
 ///
-/// Every product goes to BLAS (`cblas_sgemm` / `cblas_dgemm`); the elementary functions are the C
-/// library's, which are correctly rounded to within an ulp for both widths.
+/// Every product goes to BLAS (`cblas_sgemm` / `cblas_dgemm`, `sgemv` for single rows). Float's
+/// array sigmoid and tanh are the vectorized ones of CVectorMath (a few ulp); Double's are the C
+/// library's.
 public protocol RecurrentScalar: BinaryFloatingPoint, Sendable where RawSignificand: FixedWidthInteger {
     /// C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or Xᵀ.
     static func gemm(
@@ -56,11 +58,11 @@ extension Float: RecurrentScalar {
     @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
     @inline(__always)
     public static func sigmoid(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
-        VectorMath.map(src, dst, count, VectorMath.sigmoid)
+        cvm_sigmoid(src, dst, count)
     }
     @inline(__always)
     public static func tanh(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
-        VectorMath.map(src, dst, count, VectorMath.tanh)
+        cvm_tanh(src, dst, count)
     }
 }
 

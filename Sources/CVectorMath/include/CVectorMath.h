@@ -1,0 +1,19 @@
+#ifndef CVECTORMATH_H
+#define CVECTORMATH_H
+
+/// Float32 sigmoid and tanh over arrays, 8 lanes at a time, with one code path compiled twice:
+/// for AVX2 (256-bit registers) and for baseline x86-64 (SSE2), chosen once at run time from the
+/// CPU's features. Both paths perform the same IEEE operations in the same order (no FMA
+/// contraction), so they give bit-identical results on every x86-64 machine.
+
+/// dst[i] = 1 / (1 + exp(-src[i])) for i < n; src may equal dst.
+void cvm_sigmoid(const float *src, float *dst, long n);
+/// dst[i] = tanh(src[i]) for i < n; src may equal dst.
+void cvm_tanh(const float *src, float *dst, long n);
+/// 1 when the AVX2 path is in use.
+int cvm_uses_avx2(void);
+/// The baseline (SSE2) path whatever the CPU, for tests and comparisons.
+void cvm_sigmoid_baseline(const float *src, float *dst, long n);
+void cvm_tanh_baseline(const float *src, float *dst, long n);
+
+#endif
