@@ -29,7 +29,8 @@ let package = Package(
         ),
         .target(name: "Ingest", dependencies: ["CLibCSV"], swiftSettings: numericSettings),
         .target(name: "CVectorMath"),
-        .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath"], swiftSettings: numericSettings),
+        .target(name: "CSpinPool"),
+        .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath", "CSpinPool"], swiftSettings: numericSettings),
         .target(name: "Report", swiftSettings: numericSettings),
         .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report"]),
         .executableTarget(

@@ -58,3 +58,24 @@ struct VectorMathTests {
         }
     }
 }
+
+/// Single-row products (batch-1 prediction) go to sgemv, split over two cores when the matrix is
+/// large; either way they must equal the plain matrix product.
+@Suite("Single-row products")
+struct SingleRowProductTests {
+    @Test("one row times a large matrix, either layout, equals the row-by-row dot products", arguments: [false, true])
+    func matchesDotProducts(transposeB: Bool) {
+        let n = 1024, k = 300
+        var g = SeededGenerator(seed: 9)
+        let a = (0..<k).map { _ in Float(g.uniform(bound: 1)) }
+        let b = (0..<n * k).map { _ in Float(g.uniform(bound: 1)) }
+        var c = [Float](repeating: 0.5, count: n)
+        Float.gemm(transposeA: false, transposeB: transposeB, m: 1, n: n, k: k, alpha: 1, a: a, lda: k,
+                   b: b, ldb: transposeB ? k : n, beta: 1, c: &c, ldc: n)
+        for j in 0..<n {
+            var exact = 0.5
+            for i in 0..<k { exact += Double(a[i]) * Double(transposeB ? b[j * k + i] : b[i * n + j]) }
+            #expect(abs(Double(c[j]) - exact) <= 1e-5 * max(1, abs(exact)), "column \(j): \(c[j]) vs \(exact)")
+        }
+    }
+}

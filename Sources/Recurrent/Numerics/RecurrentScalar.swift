@@ -41,10 +41,8 @@ extension Float: RecurrentScalar {
         // A single row or column is a matrix-vector product: sgemv streams the matrix once,
         // where sgemm would first copy (pack) all of it. Batch-1 prediction is all such steps.
         if m == 1 {
-            // c (n) = op(B)ᵀ-side product: row a (k) times op(B) (k, n)
-            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
-                        Int32(transposeB ? n : k), Int32(transposeB ? k : n), alpha, b, Int32(ldb),
-                        a, Int32(transposeA ? lda : 1), beta, c, 1)
+            SingleRowProduct.multiply(transposeB: transposeB, n: n, k: k, alpha: alpha, a: a, incA: transposeA ? lda : 1,
+                                      b: b, ldb: ldb, beta: beta, c: c)
         } else if n == 1 && !transposeA {
             // c (m, 1) = A (m, k) · column op(B) (k)
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda),

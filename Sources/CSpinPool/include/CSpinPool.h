@@ -1,0 +1,16 @@
+#ifndef CSPINPOOL_H
+#define CSPINPOOL_H
+
+/// One helper thread that runs the second half of a job while the caller runs the first, handed
+/// over through a spinning atomic counter. A recurrent step is a few microseconds of work, too
+/// short for a thread pool that sleeps between jobs (waking a thread costs as much as the step);
+/// the helper spins for up to 200 µs after each job, then sleeps until the next.
+
+typedef void (*csp_job)(void *context, int part);
+
+/// Runs job(context, 0) on the calling thread and job(context, 1) on the helper, and returns
+/// when both are done. Calls from several threads are served one at a time; a job must not
+/// call csp_run_pair itself.
+void csp_run_pair(csp_job job, void *context);
+
+#endif

@@ -1,0 +1,56 @@
+import COpenBLAS
+import CSpinPool
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// c (n) = alpha · a (k) · op(B) (k, n) + beta · c: one row times a matrix, which is every step
+/// of a batch-1 prediction. `sgemv` streams the matrix once where `sgemm` would first copy it.
+/// When the matrix is large (the `large` configuration's W_hh is 1024 × 256, 1 MiB) one core
+/// streams it from L3 on every step; split in two, each half stays in its core's L2, so the two
+/// halves run on two cores through CSpinPool. Every output element is the same dot product either
+/// way, so the split does not change results.
+enum SingleRowProduct {
+    /// Multiply-adds from which the product is split over two cores.
+    static let splitThreshold = 1 << 18
+    static let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+
+    struct Job {
+        let transposeB: Bool
+        let k: Int
+        let alpha: Float, beta: Float
+        let a: UnsafePointer<Float>, incA: Int
+        let b: UnsafePointer<Float>, ldb: Int
+        let c: UnsafeMutablePointer<Float>
+        /// Output columns [0, split) are part 0, [split, n) part 1.
+        let split: Int, n: Int
+
+        func run(columns lo: Int, _ hi: Int) {
+            guard hi > lo else { return }
+            if transposeB {   // B stored (n, k): rows lo..<hi of B times a
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(hi - lo), Int32(k), alpha, b + lo * ldb, Int32(ldb),
+                            a, Int32(incA), beta, c + lo, 1)
+            } else {          // B stored (k, n): columns lo..<hi of B
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(hi - lo), alpha, b + lo, Int32(ldb),
+                            a, Int32(incA), beta, c + lo, 1)
+            }
+        }
+    }
+
+    static func multiply(transposeB: Bool, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, incA: Int,
+                         b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>) {
+        let twoParts = cores >= 2 && n * k >= splitThreshold && n >= 64
+        var job = Job(transposeB: transposeB, k: k, alpha: alpha, beta: beta, a: a, incA: incA, b: b, ldb: ldb, c: c,
+                      split: twoParts ? (n / 2) & ~15 : n, n: n)
+        guard twoParts else {
+            job.run(columns: 0, n)
+            return
+        }
+        withUnsafeMutablePointer(to: &job) { pointer in
+            csp_run_pair({ context, part in
+                let job = context!.assumingMemoryBound(to: Job.self).pointee
+                if part == 0 { job.run(columns: 0, job.split) } else { job.run(columns: job.split, job.n) }
+            }, pointer)
+        }
+    }
+}
