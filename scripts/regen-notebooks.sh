@@ -26,6 +26,7 @@ for src in notebooks-md/src/${1:-}*.md; do
         if [ $in_block -eq 0 ]; then
             if [ "$line" = '```sh run' ]; then
                 in_block=1
+                first_in_block=1
             else
                 printf '%s\n' "$line" >>"$tmp"
             fi
@@ -40,6 +41,8 @@ for src in notebooks-md/src/${1:-}*.md; do
         case "$line" in *\\) continue ;; esac
         echo "== $name: ${command%%$'\n'*}" >&2
         {
+            [ $first_in_block -eq 1 ] || echo
+            first_in_block=0
             echo '```console'
             printf '%s' "$command" | sed '1s/^/$ /; 2,$s/^/  /'
             if ! output=$(bash -o pipefail -c "$command" 2>&1); then

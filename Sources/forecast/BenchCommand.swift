@@ -51,6 +51,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         BLASThreads.set(blasThreads)
+        if let hint = coreTypeHint() { FileHandle.standardError.write(Data((hint + "\n").utf8)) }
         var results: [BenchmarkResult] = []
         for name in configs.split(separator: ",") {
             let config = BenchmarkConfiguration.all.first { $0.name == name }!
@@ -91,4 +92,16 @@ struct BenchReport: Codable {
     let threads: Int
     let blasThreads: Int
     let results: [BenchmarkResult]
+}
+
+extension BenchCommand {
+    /// OPENBLAS_CORETYPE=Haswell on a CPU with AVX-512 keeps sgemm at 256-bit width (half speed
+    /// measured on such a machine); say so when the environment forces a core.
+    func coreTypeHint() -> String? {
+        guard let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] else { return nil }
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ") } ?? []
+        guard flags.contains("avx512f"), BLASThreads.coreName.lowercased() != "skylakex" else { return nil }
+        return "note: OPENBLAS_CORETYPE=\(forced) makes OpenBLAS use its \(BLASThreads.coreName) kernels on this AVX-512 CPU; unset it (or set SkylakeX) for full-width sgemm"
+    }
 }
