@@ -100,7 +100,7 @@ struct BacktestCommand: ParsableCommand {
             let result = try forecaster.backtest(table, options: options) { progress.message($0) }
             let artifacts = try RunArtifacts.backtest(result, lastModel: result.lastModel, config: config, table: table,
                                                       source: (file as NSString).lastPathComponent)
-            try artifacts.write(to: out)
+            try artifacts.write(to: out, force: output.force)
             if output.json {
                 print(try jsonText(result.report))
             } else if !output.quiet {

@@ -56,7 +56,7 @@ struct EvaluateCommand: ParsableCommand {
                                                 configuration: RunArtifacts.configurationRows(loaded.config, extra: []),
                                                 evaluation: result.report,
                                                 figures: [HTMLReport.Figure(caption: "Actual and forecast values", chart: chart)]).render())
-                try a.write(to: out)
+                try a.write(to: out, force: output.force)
             }
             if output.json {
                 print(try jsonText(result.report))

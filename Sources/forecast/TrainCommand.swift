@@ -43,7 +43,7 @@ struct TrainCommand: ParsableCommand {
                 ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount) : nil
             let artifacts = try RunArtifacts.training(model: trained, history: history, evaluation: evaluation,
                                                       table: table, source: (file as NSString).lastPathComponent)
-            try artifacts.write(to: out)
+            try artifacts.write(to: out, force: output.force)
             let summary = TrainSummary(model: (out as NSString).appendingPathComponent("model.safetensors"),
                                        epochs: history.epochs.count, bestEpoch: history.bestEpoch,
                                        validation: evaluation?.report.overall, files: artifacts.names)

@@ -117,6 +117,28 @@ struct CLIEndToEndTests {
         #expect(badFlag.stderr.contains("--cell"))
     }
 
+    @Test("--out leaves files it did not write alone unless --force; its own files it replaces")
+    func outputSafety() throws {
+        let out = CLI.temporaryDirectory()
+        let mine = out + "/report.html"
+        try Data("my own notes".utf8).write(to: URL(fileURLWithPath: mine))
+        let args = ["train", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands",
+                    "--horizon", "3", "--out", out] + Self.small
+        let refused = try CLI.run(args)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("report.html exists and was not written by forecast; pass --force"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: mine, encoding: .utf8) == "my own notes")
+        #expect(!FileManager.default.fileExists(atPath: out + "/model.safetensors"), "nothing is written when refused")
+
+        let forced = try CLI.run(args + ["--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try String(contentsOfFile: mine, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
+        let again = try CLI.run(args)
+        #expect(again.status == 0, "a second run replaces what the first wrote: \(again.stderr)")
+        let manifest = try String(contentsOfFile: out + "/.forecast-outputs", encoding: .utf8)
+        #expect(manifest.split(separator: "\n").contains("model.safetensors"))
+    }
+
     @Test("calendar features become inputs; a missing-value policy fills the dirty export and the report says how many")
     func calendarAndMissing() throws {
         let out = CLI.temporaryDirectory()

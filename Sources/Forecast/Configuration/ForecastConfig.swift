@@ -147,12 +147,14 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(String)
     case notEnoughData(String)
     case incompatibleModel(String)
+    case wouldOverwrite(String)
 
     public var description: String {
         switch self {
         case .invalidConfig(let m): "invalid configuration: \(m)"
         case .notEnoughData(let m): "not enough data: \(m)"
         case .incompatibleModel(let m): "incompatible model: \(m)"
+        case .wouldOverwrite(let m): m
         }
     }
 }

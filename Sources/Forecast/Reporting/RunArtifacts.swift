@@ -13,10 +13,29 @@ public struct RunArtifacts {
 
     public var names: [String] { files.map(\.name) }
 
-    /// Creates the folder if needed and writes every file atomically.
-    public func write(to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// The file in an output folder that lists what forecast wrote there, one name per line.
+    public static let manifestName = ".forecast-outputs"
+
+    /// Creates the folder if needed and writes every file atomically. A file that exists but is
+    /// not listed in the folder's manifest (so forecast did not write it) is left alone and the
+    /// write refused before anything changes, unless `force`.
+    public func write(to directory: String, force: Bool = false) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let manifestPath = (directory as NSString).appendingPathComponent(Self.manifestName)
+        let written = Set(((try? String(contentsOfFile: manifestPath, encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init))
+        if !force {
+            for f in files where !written.contains(f.name) {
+                let path = (directory as NSString).appendingPathComponent(f.name)
+                if fm.fileExists(atPath: path) {
+                    throw ForecastError.wouldOverwrite("\(path) exists and was not written by forecast; pass --force to replace it")
+                }
+            }
+        }
         for f in files { try AtomicFile.write(f.bytes, to: (directory as NSString).appendingPathComponent(f.name)) }
+        let manifest = written.union(names).sorted().joined(separator: "\n") + "\n"
+        try AtomicFile.write(Array(manifest.utf8), to: manifestPath)
     }
 
     /// model.safetensors, loss.svg, and — when the run held rows out — predictions.csv,

@@ -128,4 +128,7 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "Print machine-readable JSON on stdout.")
     var json = false
+
+    @Flag(help: "Replace files in the output folder that forecast did not write.")
+    var force = false
 }
