@@ -4,6 +4,8 @@ public enum RecurrentError: Error, CustomStringConvertible, Equatable {
     case parameterMismatch(String)
     case nonFiniteLoss(epoch: Int, batch: Int, value: String)
     case nonFiniteGradient(epoch: Int, batch: Int)
+    /// Training stopped on request after a whole batch; `Trainer.interruptedState` continues it.
+    case interrupted(epoch: Int, batch: Int)
     case invalidData(String)
 
     public var description: String {
@@ -16,6 +18,7 @@ public enum RecurrentError: Error, CustomStringConvertible, Equatable {
         case .nonFiniteGradient(let e, let b):
             "training diverged: a gradient became NaN or infinite at epoch \(e), batch \(b); kept the last good weights. "
                 + "Try a lower learning rate or gradient clipping (--clip)."
+        case .interrupted(let e, let b): "training interrupted after epoch \(e), batch \(b)"
         case .invalidData(let m): "invalid training data: \(m)"
         }
     }

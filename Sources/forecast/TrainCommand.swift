@@ -12,14 +12,22 @@ struct TrainCommand: ParsableCommand {
         model.safetensors, metrics.json, metrics.md, predictions.csv, forecast.svg, loss.svg and
         report.html.
 
+        Ctrl-C (or SIGTERM) stops after the current batch and writes checkpoint.json to the output
+        folder; --resume FOLDER continues from it and ends with the same model as an
+        uninterrupted run.
+
         Examples:
           forecast train datasets/airpassengers_monthly.csv --target passengers_thousands --timesteps 12 --out runs/air
           forecast train datasets/msft_daily_ohlcv.csv --target adj_close --inputs adj_close,volume --cell gru --horizon 5
+          forecast train --resume runs/air
         """
     )
 
-    @Argument(help: "CSV file with a time column and numeric columns.")
-    var file: String
+    @Argument(help: "CSV file with a time column and numeric columns (not with --resume).")
+    var file: String?
+
+    @Option(help: "Continue the interrupted run whose checkpoint.json is in this folder, with its data file and settings.")
+    var resume: String?
 
     @OptionGroup var model: ModelOptions
 
@@ -28,14 +36,43 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if resume != nil && file != nil { throw ValidationError("--resume takes its data file from the checkpoint; give no FILE") }
+        if resume == nil && file == nil { throw ValidationError("give a CSV file to train on, or --resume FOLDER") }
+    }
+
     func run() throws {
         try reportingErrors {
-            let table = try Forecaster.readTable(path: file, config: try model.config())
-            var config = try model.config(for: table)
-            if config.threads == nil { config.threads = min(ProcessInfo.processInfo.activeProcessorCount, 256) }
+            let file: String, out: String, state: TrainingState?
+            var config: ForecastConfig
+            if let resume {
+                let checkpoint = try TrainingCheckpoint.read(folder: resume)
+                (file, out, config, state) = (checkpoint.file, resume, checkpoint.config, checkpoint.state)
+            } else {
+                (file, out, state) = (self.file!, self.out, nil)
+                let table = try Forecaster.readTable(path: file, config: try model.config())
+                config = try model.config(for: table)
+                if config.threads == nil { config.threads = min(ProcessInfo.processInfo.activeProcessorCount, 256) }
+            }
+            let table = try Forecaster.readTable(path: file, config: config)
             let progress = Progress(quiet: output.quiet || output.json)
             let forecaster = try Forecaster(config: config)
-            let history = try forecaster.fit(table) { progress.epoch($0, of: config.epochs) }
+            let stop = StopSignal.install()
+            let history: TrainingHistory
+            do {
+                history = try forecaster.fit(table, resumingFrom: state, progress: { progress.epoch($0, of: config.epochs) },
+                                             stopRequested: { stop.requested })
+            } catch RecurrentError.interrupted(let epoch, let batch) {
+                progress.finish()
+                var a = RunArtifacts()
+                a.add(TrainingCheckpoint.fileName,
+                      bytes: try TrainingCheckpoint(file: file, config: config, state: forecaster.interruptedState!).encoded())
+                try a.write(to: out, force: output.force)
+                let message = "interrupted in epoch \(epoch) after batch \(batch): wrote \(out)/\(TrainingCheckpoint.fileName); "
+                    + "continue with: forecast train --resume \(out)\n"
+                FileHandle.standardError.write(Data(message.utf8))
+                throw ExitCode(130)
+            }
             progress.finish()
             let trained = forecaster.model!
             let validationStart = table.rowCount - Int((Double(table.rowCount) * config.validationFraction).rounded())
@@ -44,6 +81,7 @@ struct TrainCommand: ParsableCommand {
             let artifacts = try RunArtifacts.training(model: trained, history: history, evaluation: evaluation,
                                                       table: table, source: (file as NSString).lastPathComponent)
             try artifacts.write(to: out, force: output.force)
+            try? FileManager.default.removeItem(atPath: (out as NSString).appendingPathComponent(TrainingCheckpoint.fileName))
             let summary = TrainSummary(model: (out as NSString).appendingPathComponent("model.safetensors"),
                                        epochs: history.epochs.count, bestEpoch: history.bestEpoch,
                                        validation: evaluation?.report.overall, files: artifacts.names)

@@ -182,3 +182,41 @@ struct DataParallelTrainingTests {
         #expect(throws: RecurrentError.self) { try o.validate() }
     }
 }
+
+@Suite("Interrupted training")
+struct InterruptedTrainingTests {
+    final class Counter: @unchecked Sendable {
+        var calls = 0
+        let stopAt: Int
+        init(stopAt: Int) { self.stopAt = stopAt }
+    }
+
+    @Test("stopping at any batch and resuming gives the uninterrupted weights and history", arguments: [1, 7, 13, 24])
+    func resumeEqualsUninterrupted(stopAfterBatch: Int) throws {
+        let data = try sineWindows(count: 90, timesteps: 8, horizon: 2, seed: 3)
+        let validation = try sineWindows(count: 20, timesteps: 8, horizon: 2, seed: 4)
+        let shape = NetworkShape(cell: .gru, inputSize: 1, hiddenSize: 6, layers: 2, outputSize: 2, dropout: 0.25)
+        var o = TrainingOptions()
+        o.epochs = 4
+        o.batchSize = 16   // 6 batches per epoch
+        o.patience = 2
+        o.threads = 2
+        let whole = try RecurrentNetwork<Float>(shape: shape, seed: 8)
+        let expected = try Trainer(network: whole, options: o).fit(train: data, validation: validation)
+
+        let first = try RecurrentNetwork<Float>(shape: shape, seed: 8)
+        let trainer = Trainer(network: first, options: o)
+        let counter = Counter(stopAt: stopAfterBatch)
+        trainer.stopRequested = { counter.calls += 1; return counter.calls == counter.stopAt }
+        #expect(throws: RecurrentError.self) { try trainer.fit(train: data, validation: validation) }
+        let state = try #require(trainer.interruptedState)
+        let encoded = try JSONEncoder().encode(state)
+        let decoded = try JSONDecoder().decode(TrainingState.self, from: encoded)
+
+        let second = try RecurrentNetwork<Float>(shape: shape, seed: 99)   // other weights: all come from the state
+        let history = try Trainer(network: second, options: o).fit(train: data, validation: validation, resumingFrom: decoded)
+        #expect(second.parameters.allValues == whole.parameters.allValues)
+        #expect(history.epochs.map(\.trainLoss) == expected.epochs.map(\.trainLoss))
+        #expect(history.bestEpoch == expected.bestEpoch)
+    }
+}

@@ -20,6 +20,8 @@ public final class Forecaster {
     public private(set) var model: ForecastModel?
     /// The history of the last `fit`.
     public private(set) var history = TrainingHistory()
+    /// Where the last `fit` stopped when it was interrupted (see `fit(…, stopRequested:)`).
+    public private(set) var interruptedState: TrainingState?
 
     public init(config: ForecastConfig) throws {
         try config.validate()
@@ -63,9 +65,15 @@ public final class Forecaster {
 
     /// Trains on `rows` of the table (all rows by default). With `warmStart` and a model
     /// already trained, training continues from its weights instead of a fresh initialization.
+    /// When `stopRequested` returns true (checked after every batch), training stops, the state
+    /// to continue from is in `interruptedState`, and `RecurrentError.interrupted` is thrown;
+    /// `resumingFrom` that state on the same table and config finishes the run as if it had
+    /// never stopped.
     @discardableResult
     public func fit(_ table: Table, rows: Range<Int>? = nil, warmStart: Bool = false,
-                    progress: ((EpochRecord) -> Void)? = nil) throws -> TrainingHistory {
+                    resumingFrom state: TrainingState? = nil, progress: ((EpochRecord) -> Void)? = nil,
+                    stopRequested: (@Sendable () -> Bool)? = nil) throws -> TrainingHistory {
+        interruptedState = nil
         let rows = rows ?? 0..<table.rowCount
         let c = config
         let span = c.timesteps + c.horizon
@@ -96,8 +104,14 @@ public final class Forecaster {
             network = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
         }
         let trainer = Trainer(network: network, options: c.trainingOptions)
-        history = try trainer.fit(train: try sampleSet(trainWindows), validation: try validationWindows.map(sampleSet),
-                                  progress: progress)
+        trainer.stopRequested = stopRequested
+        do {
+            history = try trainer.fit(train: try sampleSet(trainWindows), validation: try validationWindows.map(sampleSet),
+                                      resumingFrom: state, progress: progress)
+        } catch RecurrentError.interrupted(let epoch, let batch) {
+            interruptedState = trainer.interruptedState
+            throw RecurrentError.interrupted(epoch: epoch, batch: batch)
+        }
         var info = [
             "trained_rows": "\(rows.lowerBound)..<\(trainEnd)",
             "validation_rows": validationRows > 0 ? "\(trainEnd)..<\(rows.upperBound)" : "none",

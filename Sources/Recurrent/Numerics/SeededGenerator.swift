@@ -1,7 +1,7 @@
 /// A small, fast, seedable random number generator (xoshiro256**, seeded through SplitMix64).
 /// The same seed gives the same stream on every machine, which is what makes initialization,
 /// shuffling and dropout reproducible.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendable {
     private var s0, s1, s2, s3: UInt64
 
     public init(seed: UInt64) {

@@ -29,12 +29,20 @@ public final class Trainer<Scalar: RecurrentScalar> {
         shuffler = SeededGenerator(seed: options.seed)
     }
 
+    /// Asked after every batch; when it returns true, training stops at that batch boundary,
+    /// `interruptedState` holds what `fit(…, resumingFrom:)` needs to continue, and `fit` throws
+    /// `RecurrentError.interrupted`.
+    public var stopRequested: (@Sendable () -> Bool)?
+    public private(set) var interruptedState: TrainingState?
+
     /// Trains for `options.epochs` epochs (fewer with early stopping). `progress` is called after
     /// every epoch. Throws `RecurrentError.nonFiniteLoss` / `.nonFiniteGradient` on divergence,
-    /// with the network holding the last weights that gave a finite loss.
+    /// with the network holding the last weights that gave a finite loss. With `resumingFrom`,
+    /// continues an interrupted run exactly: same data and options give the same weights as a
+    /// run that was never stopped.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func fit(train: SampleSet<Scalar>, validation: SampleSet<Scalar>? = nil,
+    public func fit(train: SampleSet<Scalar>, validation: SampleSet<Scalar>? = nil, resumingFrom saved: TrainingState? = nil,
                     progress: ((EpochRecord) -> Void)? = nil) throws -> TrainingHistory {
         try options.validate()
         try checkCompatible(train)
@@ -42,21 +50,28 @@ public final class Trainer<Scalar: RecurrentScalar> {
         guard train.count > 0 else { throw RecurrentError.invalidData("no training windows") }
 
         let parameters = network.parameters
-        var best = parameters.allValues
-        var lastGood = best
-        var sinceImprovement = 0
-        var order = Array(0..<train.count)
+        var state = saved ?? TrainingState(epoch: 1, order: Array(0..<train.count), nextWindow: 0, batchIndex: 0, lossSum: 0,
+                                           epochStarted: false, sinceImprovement: 0, history: history,
+                                           best: parameters.allValues.map(Double.init), lastGood: [], values: [],
+                                           optimizerStep: 0, optimizerFirst: [], optimizerSecond: [], shuffler: shuffler,
+                                           dropout: [])
+        if let saved { try restore(saved, windows: train.count) }
+        var best = state.best.map { Scalar($0) }
+        var lastGood = saved.map { $0.lastGood.map { Scalar($0) } } ?? parameters.allValues
+        interruptedState = nil
 
-        for epoch in 1...options.epochs {
+        while state.epoch <= options.epochs {
+            let epoch = state.epoch
             let start = monotonicSeconds()
-            if options.shuffle { shuffler.shuffle(&order) }
-            var lossSum = 0.0
-            var batchIndex = 0
-            var begin = 0
-            while begin < train.count {
-                let end = min(begin + options.batchSize, train.count)
-                batchIndex += 1
-                let loss = runBatch(train, indices: order[begin..<end], training: true)
+            if !state.epochStarted {
+                if options.shuffle { shuffler.shuffle(&state.order) }
+                state.epochStarted = true
+            }
+            while state.nextWindow < train.count {
+                let begin = state.nextWindow, end = min(begin + options.batchSize, train.count)
+                state.batchIndex += 1
+                let batchIndex = state.batchIndex
+                let loss = runBatch(train, indices: state.order[begin..<end], training: true)
                 guard loss.isFinite else {
                     parameters.allValues = lastGood
                     throw RecurrentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: "\(loss)")
@@ -69,29 +84,38 @@ public final class Trainer<Scalar: RecurrentScalar> {
                 }
                 lastGood.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: parameters.values, count: parameters.count) }
                 optimizer.update(values: parameters.values, gradients: parameters.gradients)
-                lossSum += loss * Double(end - begin)
-                begin = end
+                state.lossSum += loss * Double(end - begin)
+                state.nextWindow = end
+                if let stopRequested, stopRequested() {
+                    interruptedState = snapshot(state, best: best, lastGood: lastGood)
+                    throw RecurrentError.interrupted(epoch: epoch, batch: batchIndex)
+                }
             }
-            let trainLoss = lossSum / Double(train.count)
+            let trainLoss = state.lossSum / Double(train.count)
             let validationLoss = validation.map { evaluate($0) }
             let record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss,
                                      seconds: monotonicSeconds() - start)
             history.epochs.append(record)
             progress?(record)
+            let lastBatch = state.batchIndex
+            state = TrainingState(epoch: epoch + 1, order: state.order, nextWindow: 0, batchIndex: 0, lossSum: 0,
+                                  epochStarted: false, sinceImprovement: state.sinceImprovement, history: history,
+                                  best: [], lastGood: [], values: [], optimizerStep: 0, optimizerFirst: [], optimizerSecond: [],
+                                  shuffler: shuffler, dropout: [])
 
             let monitored = validationLoss ?? trainLoss
             guard monitored.isFinite else {
                 parameters.allValues = lastGood
-                throw RecurrentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: "\(monitored)")
+                throw RecurrentError.nonFiniteLoss(epoch: epoch, batch: lastBatch, value: "\(monitored)")
             }
             if monitored < history.bestLoss - options.minDelta {
                 history.bestLoss = monitored
                 history.bestEpoch = epoch
                 best = parameters.allValues
-                sinceImprovement = 0
+                state.sinceImprovement = 0
             } else {
-                sinceImprovement += 1
-                if let patience = options.patience, sinceImprovement >= patience {
+                state.sinceImprovement += 1
+                if let patience = options.patience, state.sinceImprovement >= patience {
                     history.stoppedEarly = true
                     break
                 }
@@ -99,6 +123,36 @@ public final class Trainer<Scalar: RecurrentScalar> {
         }
         parameters.allValues = best
         return history
+    }
+
+    /// Everything of the running state, weights included, at a batch boundary.
+    private func snapshot(_ state: TrainingState, best: [Scalar], lastGood: [Scalar]) -> TrainingState {
+        var s = state
+        s.history = history
+        s.best = best.map(Double.init)
+        s.lastGood = lastGood.map(Double.init)
+        s.values = network.parameters.allValues.map(Double.init)
+        s.optimizerStep = optimizer.step
+        s.optimizerFirst = optimizer.first
+        s.optimizerSecond = optimizer.second
+        s.shuffler = shuffler
+        s.dropout = slots.map(\.network.dropoutGenerator)
+        return s
+    }
+
+    private func restore(_ s: TrainingState, windows: Int) throws {
+        let n = network.parameters.count
+        guard s.values.count == n, s.best.count == n, s.lastGood.count == n, s.optimizerFirst.count == n,
+              s.optimizerSecond.count == n, s.order.count == windows, s.nextWindow <= windows,
+              s.dropout.count == slots.count else {
+            throw RecurrentError.invalidData("the saved training state does not match this network, data or thread count")
+        }
+        network.parameters.allValues = s.values.map { Scalar($0) }
+        optimizer = Optimizer(options.optimizer, learningRate: options.learningRate, step: s.optimizerStep,
+                              first: s.optimizerFirst, second: s.optimizerSecond)
+        shuffler = s.shuffler
+        history = s.history
+        for (slot, generator) in zip(slots, s.dropout) { slot.network.dropoutGenerator = generator }
     }
 
     /// The mean loss over a sample set, without dropout, in batches.

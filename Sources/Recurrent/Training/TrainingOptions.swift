@@ -50,4 +50,23 @@ public struct TrainingHistory: Codable, Equatable, Sendable {
     public var stoppedEarly = false
 
     public init() {}
+
+    // JSON has no infinity: a best loss not yet seen is left out.
+    private enum CodingKeys: String, CodingKey { case epochs, bestEpoch, bestLoss, stoppedEarly }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epochs = try c.decode([EpochRecord].self, forKey: .epochs)
+        bestEpoch = try c.decode(Int.self, forKey: .bestEpoch)
+        bestLoss = try c.decodeIfPresent(Double.self, forKey: .bestLoss) ?? .infinity
+        stoppedEarly = try c.decode(Bool.self, forKey: .stoppedEarly)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(bestEpoch, forKey: .bestEpoch)
+        if bestLoss.isFinite { try c.encode(bestLoss, forKey: .bestLoss) }
+        try c.encode(stoppedEarly, forKey: .stoppedEarly)
+    }
 }

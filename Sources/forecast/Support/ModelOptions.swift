@@ -3,8 +3,8 @@ import Forecast
 
 /// The flags that make a `ForecastConfig`, shared by `train` and `backtest`.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Comma-separated columns to forecast.")
-    var target: String
+    @Option(help: "Comma-separated columns to forecast (required).")
+    var target: String?
 
     @Option(help: "Comma-separated input columns (default: the targets).")
     var inputs: String?
@@ -89,6 +89,7 @@ struct ModelOptions: ParsableArguments {
         guard let cellKind = CellKind(rawValue: cell) else {
             throw ValidationError("--cell must be lstm, gru or rnn, got \(cell)")
         }
+        guard let target else { throw ValidationError("missing --target: the column(s) to forecast") }
         let targets = target.split(separator: ",").map(String.init)
         var c = ForecastConfig(inputs: inputs.map { $0.split(separator: ",").map(String.init) }, targets: targets)
         c.timeColumn = timeColumn

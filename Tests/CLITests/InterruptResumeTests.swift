@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Ctrl-C during `forecast train` writes a checkpoint and exits 130; `--resume` finishes the run
+/// with the very same model file as a run that was never interrupted.
+@Suite("interrupt and resume")
+struct InterruptResumeTests {
+    static let arguments = ["train", CLI.dataset("sunspots_monthly.csv"), "--target", "sunspots", "--hidden", "16",
+                            "--layers", "2", "--dropout", "0.2", "--epochs", "12", "--patience", "1000", "--seed", "5",
+                            "--threads", "2", "--quiet"]
+
+    /// Starts `forecast` with `arguments` (without --quiet, so epochs are reported) and sends
+    /// SIGINT once stderr shows `epoch N/`; returns the exit status and stderr.
+    func runInterrupted(_ arguments: [String], atEpoch n: Int) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = arguments.filter { $0 != "--quiet" }
+        p.currentDirectoryURL = CLI.root
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        var text = ""
+        while p.isRunning {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if text.contains("epoch \(n)/") { break }
+        }
+        kill(p.processIdentifier, SIGINT)
+        text += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    @Test("SIGINT writes a checkpoint; --resume ends with the uninterrupted run's model, byte for byte")
+    func resumeEqualsUninterrupted() throws {
+        let whole = CLI.temporaryDirectory(), split = CLI.temporaryDirectory()
+        let uninterrupted = try CLI.run(Self.arguments + ["--out", whole])
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+
+        let (status, stderr) = try runInterrupted(Self.arguments + ["--out", split], atEpoch: 3)
+        #expect(status == 130, "\(stderr)")
+        #expect(stderr.contains("continue with: forecast train --resume \(split)"))
+        #expect(FileManager.default.fileExists(atPath: split + "/checkpoint.json"))
+        #expect(!FileManager.default.fileExists(atPath: split + "/model.safetensors"), "an interrupted run writes no model")
+
+        let resumed = try CLI.run(["train", "--resume", split, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let a = try Data(contentsOf: URL(fileURLWithPath: whole + "/model.safetensors"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: split + "/model.safetensors"))
+        #expect(a == b)
+        #expect(!FileManager.default.fileExists(atPath: split + "/checkpoint.json"), "the checkpoint is removed once used")
+    }
+
+    @Test("--resume refuses a folder without a checkpoint, and a data file that changed")
+    func resumeRefusals() throws {
+        let empty = CLI.temporaryDirectory()
+        let none = try CLI.run(["train", "--resume", empty])
+        #expect(none.status == 1 && none.stderr.contains("no checkpoint to resume from"), "\(none.stderr)")
+
+        let dir = CLI.temporaryDirectory()
+        let data = dir + "/series.csv"
+        try FileManager.default.copyItem(atPath: CLI.dataset("sunspots_monthly.csv"), toPath: data)
+        var args = Self.arguments
+        args[1] = data
+        let (status, _) = try runInterrupted(args + ["--out", dir + "/run"], atEpoch: 2)
+        #expect(status == 130)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: data))
+        handle.seekToEndOfFile()
+        handle.write(Data("2009-01-01,1.5\n".utf8))
+        try handle.close()
+        let changed = try CLI.run(["train", "--resume", dir + "/run"])
+        #expect(changed.status == 1 && changed.stderr.contains("changed since training was interrupted"), "\(changed.stderr)")
+    }
+
+    @Test("a FILE and --resume together, or neither, is a usage error")
+    func usage() throws {
+        #expect(try CLI.run(["train"]).status != 0)
+        #expect(try CLI.run(["train", CLI.dataset("sunspots_monthly.csv"), "--resume", "x"]).status != 0)
+    }
+}
