@@ -41,6 +41,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "library-example", dependencies: ["Forecast"], path: "Examples/LibraryExample"),
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "forecast-fuzz", dependencies: ["Forecast", "CFuzzDriver"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "CVectorMath"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
