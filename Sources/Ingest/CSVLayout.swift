@@ -84,20 +84,32 @@ enum CSVLayout {
                 case .index(let index): return try field(at: index, role: "")
                 }
             }
-            for (position, field) in valueFields.enumerated() {
+            var seen = Set<Int>()
+            for field in valueFields {
                 if field == timeField {
                     throw IngestError(file: name, "column \(IngestError.quote(names[field])) is the time column; it cannot also be a value column")
                 }
-                if valueFields[..<position].contains(field) {
+                if !seen.insert(field).inserted {
                     throw IngestError(file: name, "column \(IngestError.quote(names[field])) is selected twice")
                 }
             }
         } else {
             valueFields = (0..<fieldCount).filter { $0 != timeField }
         }
+        // One pass with a dictionary: a header of 100,000 columns must not cost 10¹⁰ comparisons.
+        var firstField: [String: Int] = [:]
+        var duplicate: [Int: Int] = [:]   // field → another field of the same name
+        for (field, n) in names.enumerated() {
+            if let first = firstField[n] {
+                duplicate[field] = first
+                if duplicate[first] == nil { duplicate[first] = field }
+            } else {
+                firstField[n] = field
+            }
+        }
         let used = (timeField.map { [$0] } ?? []) + valueFields
         for field in used {
-            if let other = (0..<fieldCount).first(where: { $0 != field && names[$0] == names[field] }) {
+            if let other = duplicate[field] {
                 throw IngestError(file: name, "column name \(IngestError.quote(names[field])) appears twice in the header (fields \(min(field, other) + 1) and \(max(field, other) + 1))")
             }
         }

@@ -53,6 +53,33 @@ struct InterruptResumeTests {
         #expect(!FileManager.default.fileExists(atPath: split + "/checkpoint.json"), "the checkpoint is removed once used")
     }
 
+    @Test("kill -9 at any moment leaves the previous complete model file or the new one")
+    func killNineLeavesACompleteModel() throws {
+        let out = CLI.temporaryDirectory(), reference = CLI.temporaryDirectory()
+        let small = ["train", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands", "--timesteps", "12",
+                     "--hidden", "8", "--epochs", "30", "--patience", "1000", "--quiet"]
+        #expect(try CLI.run(small + ["--seed", "1", "--out", out]).status == 0)
+        #expect(try CLI.run(small + ["--seed", "2", "--out", reference]).status == 0)
+        let old = try Data(contentsOf: URL(fileURLWithPath: out + "/model.safetensors"))
+        let new = try Data(contentsOf: URL(fileURLWithPath: reference + "/model.safetensors"))
+        #expect(old != new)
+        for delay in stride(from: 0.0, through: 0.6, by: 0.05) {
+            let p = Process()
+            p.executableURL = CLI.executable
+            p.arguments = small + ["--seed", "2", "--out", out]
+            p.currentDirectoryURL = CLI.root
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let now = try Data(contentsOf: URL(fileURLWithPath: out + "/model.safetensors"))
+            #expect(now == old || now == new, "after kill -9 at \(delay) s the model file is neither the old nor the new one")
+            #expect(try CLI.run(["inspect", out + "/model.safetensors"]).status == 0)
+        }
+    }
+
     @Test("--resume refuses a folder without a checkpoint, and a data file that changed")
     func resumeRefusals() throws {
         let empty = CLI.temporaryDirectory()
