@@ -122,9 +122,25 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
             try check(inputs.contains(name), "calendar feature \(name) must be one of the inputs")
         }
         try check(!targets.contains { calendarFeatures.columnNames.contains($0) }, "a calendar feature cannot be a target")
+        try check(workspaceBytes <= Self.maximumWorkspaceBytes,
+                  "training would need about \(workspaceBytes / 1_000_000_000) GB of activations (timesteps × batch size × hidden × layers); lower one of them")
         if let threads { try check((1...256).contains(threads), "threads must be between 1 and 256, got \(threads)") }
         try check(["error", "drop", "ffill", "interpolate"].contains(missing), "missing must be error, drop, ffill or interpolate, got \(missing)")
     }
+
+    /// Activations kept for backpropagation, per batch: gates, their gradients, states and cell
+    /// values of every layer and direction at every time step (float32), saturating.
+    public var workspaceBytes: Int {
+        let gates = hidden.multipliedReportingOverflow(by: 4 * 3 + 4)
+        let perStep = gates.partialValue.multipliedReportingOverflow(by: layers * (bidirectional ? 2 : 1))
+        let steps = timesteps.multipliedReportingOverflow(by: batchSize)
+        let total = perStep.partialValue.multipliedReportingOverflow(by: steps.partialValue)
+        if gates.overflow || perStep.overflow || steps.overflow || total.overflow || total.partialValue > Int.max / 4 { return Int.max }
+        return total.partialValue * 4
+    }
+
+    /// 8 GB of activations.
+    public static let maximumWorkspaceBytes = 8_000_000_000
 
     /// The trainer settings these choices imply.
     public var trainingOptions: TrainingOptions {

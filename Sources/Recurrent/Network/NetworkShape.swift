@@ -37,5 +37,28 @@ public struct NetworkShape: Codable, Equatable, Sendable {
         try check(layers >= 1, "layers must be at least 1, got \(layers)")
         try check(outputSize >= 1, "output size must be at least 1, got \(outputSize)")
         try check(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got \(dropout)")
+        try check(parameterCount <= Self.maximumParameters,
+                  "\(parameterCount) parameters is more than the \(Self.maximumParameters) this engine allows (lower the hidden size or layers)")
     }
+
+    /// Every weight and bias, computed without allocating (and without overflow for any sizes
+    /// that pass the other checks: the count saturates).
+    public var parameterCount: Int {
+        let g = cell.gateCount, h = hiddenSize, d = directions
+        var total = 0
+        for layer in 0..<layers {
+            let perDirection = g.multipliedReportingOverflow(by: h).partialValue
+                .multipliedReportingOverflow(by: layerInputSize(layer) &+ h &+ 2)
+            if perDirection.overflow { return Int.max }
+            let (sum, overflow) = total.addingReportingOverflow(perDirection.partialValue &* d)
+            if overflow || perDirection.partialValue > Int.max / 2 { return Int.max }
+            total = sum
+        }
+        let head = outputSize.multipliedReportingOverflow(by: h &* d &+ 1)
+        if head.overflow { return Int.max }
+        return total.addingReportingOverflow(head.partialValue).overflow ? Int.max : total + head.partialValue
+    }
+
+    /// 100 million parameters: with gradients and Adam's moments, about 2.4 GB.
+    public static let maximumParameters = 100_000_000
 }
