@@ -49,7 +49,8 @@ def write_safetensors(path, tensors, meta):
         blobs.append(a.tobytes())
         offset += a.nbytes
     data = b"".join(blobs)
-    header["__metadata__"] = dict(meta, data_crc32=str(zlib.crc32(data)))
+    canonical = b"".join(k.encode() + b"\0" + meta[k].encode() + b"\0" for k in sorted(meta))
+    header["__metadata__"] = dict(meta, data_crc32=str(zlib.crc32(data)), metadata_crc32=str(zlib.crc32(canonical)))
     h = json.dumps(header, separators=(",", ":")).encode()
     h += b" " * (-len(h) % 8)
     with open(path, "wb") as f:

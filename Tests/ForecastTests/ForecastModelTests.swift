@@ -73,11 +73,13 @@ struct ForecastModelTests {
         }
     }
 
-    @Test("a model file cut at every 64-byte boundary or with any header byte changed never loads wrong")
+    @Test("a model file cut at every 64-byte boundary, or with any header byte or any data byte changed, never loads wrong")
     func corruption() throws {
         let bytes = try model().encoded()
+        var truncations = 0, headerRejected = 0, headerHarmless = 0, dataRejected = 0
         for cut in stride(from: 0, to: bytes.count, by: 64) {
             #expect(throws: ModelFileError.self) { try ForecastModel.decode(Array(bytes[..<cut]), name: "m") }
+            truncations += 1
         }
         let headerEnd = 8 + bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let original = try model()
@@ -86,7 +88,18 @@ struct ForecastModelTests {
             m[i] ^= 0x04
             if let loaded = try? ForecastModel.decode(m, name: "m") {
                 #expect(loaded.network.parameters.allValues == original.network.parameters.allValues, "byte \(i)")
+                #expect(loaded.config == original.config && loaded.info == original.info, "byte \(i)")
+                headerHarmless += 1
+            } else {
+                headerRejected += 1
             }
         }
+        for i in headerEnd..<bytes.count {
+            var m = bytes
+            m[i] ^= 0x10
+            #expect(throws: ModelFileError.self, "data byte \(i)") { try ForecastModel.decode(m, name: "m") }
+            dataRejected += 1
+        }
+        print("corrupted model files: \(truncations) truncations, \(headerRejected) header mutations and \(dataRejected) data mutations rejected; \(headerHarmless) header mutations left weights, configuration and info unchanged (JSON syntax that parses the same)")
     }
 }

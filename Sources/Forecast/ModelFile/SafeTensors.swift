@@ -24,6 +24,17 @@ public enum SafeTensors {
     /// The largest header accepted (the format's own reference reader uses the same bound).
     public static let maxHeaderBytes = 100_000_000
     static let checksumKey = "data_crc32"
+    static let metadataChecksumKey = "metadata_crc32"
+
+    /// CRC-32 of the other metadata entries, in key order, each as key NUL value NUL (UTF-8), so
+    /// that a changed configuration is caught like changed weights.
+    static func metadataChecksum(_ metadata: [String: String]) -> UInt32 {
+        var bytes: [UInt8] = []
+        for key in metadata.keys.sorted() where key != checksumKey && key != metadataChecksumKey {
+            bytes += Array(key.utf8) + [0] + Array(metadata[key]!.utf8) + [0]
+        }
+        return CRC32.checksum(bytes)
+    }
 
     public struct Contents: Equatable, Sendable {
         public var tensors: [String: StoredTensor]
@@ -41,6 +52,7 @@ public enum SafeTensors {
             header[name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [begin, data.count]] as [String: Any]
         }
         var meta = metadata
+        meta[metadataChecksumKey] = String(metadataChecksum(metadata))
         meta[checksumKey] = String(CRC32.checksum(data))
         header["__metadata__"] = meta
         var json = Array(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
@@ -120,6 +132,12 @@ public enum SafeTensors {
             let actual = bytes.withUnsafeBufferPointer { CRC32.checksum(UnsafeBufferPointer(rebasing: $0[headerEnd...])) }
             guard UInt32(stored) == actual else { throw fail("tensor data checksum mismatch: the file is corrupted") }
             metadata[checksumKey] = nil
+        }
+        if let stored = metadata[metadataChecksumKey] {
+            metadata[metadataChecksumKey] = nil
+            guard UInt32(stored) == metadataChecksum(metadata) else {
+                throw fail("metadata checksum mismatch: the configuration in the file is corrupted")
+            }
         }
 
         var tensors: [String: StoredTensor] = [:]
