@@ -117,6 +117,25 @@ struct CLIEndToEndTests {
         #expect(badFlag.stderr.contains("--cell"))
     }
 
+    @Test("a column named <script> reaches the report and charts escaped, never as markup")
+    func hostileColumnNameIsEscaped() throws {
+        let dir = CLI.temporaryDirectory()
+        let name = "<script>alert(1)</script>"
+        let rows: [String] = (0..<60).map { (i: Int) -> String in
+            let year = 2000 + i / 12, month = i % 12 + 1
+            return String(format: "%04d-%02d-01,%d", year, month, 100 + i)
+        }
+        try (["date,\(name)"] + rows).joined(separator: "\n").write(toFile: dir + "/x.csv", atomically: true, encoding: .utf8)
+        let run = try CLI.run(["train", dir + "/x.csv", "--target", name, "--timesteps", "6", "--hidden", "4", "--epochs", "2",
+                               "--out", dir + "/out", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        for file in ["report.html", "forecast.svg", "loss.svg"] {
+            let text = try String(contentsOfFile: dir + "/out/" + file, encoding: .utf8)
+            #expect(!text.contains("<script"), "\(file) holds raw markup from the CSV")
+        }
+        #expect(try String(contentsOfFile: dir + "/out/report.html", encoding: .utf8).contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    }
+
     @Test("--out leaves files it did not write alone unless --force; its own files it replaces")
     func outputSafety() throws {
         let out = CLI.temporaryDirectory()
