@@ -7,10 +7,11 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Rolling-origin backtest: retrain, forecast each fold's horizon, score against naive baselines.",
         discussion: """
-        Folds start at --start (a fraction of the rows, a row index, or a time stamp; by default
-        where the last --folds folds fit) and move by --stride rows (default: the horizon). Each fold trains only on rows before its origin:
-        all of them (expanding) or the last --train-length (sliding). The output folder receives
-        predictions.csv, metrics.json, metrics.md, backtest.svg, loss.svg, report.html and the
+        Folds start at --start (a fraction of the rows, a row index, or a time stamp; by default \
+        where the last --folds folds fit) and move by --stride rows (default: the horizon). Each \
+        fold trains only on rows before its origin: all of them (expanding) or the last \
+        --train-length (sliding). The output folder receives \
+        predictions.csv, metrics.json, metrics.md, backtest.svg, loss.svg, report.html and the \
         last fold's model.safetensors.
 
         Examples:

@@ -7,8 +7,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training and prediction speed on the reference configurations.",
         discussion: """
-        Runs the configurations of the PyTorch reference benchmark (seed, stacked, bigru, large) on
-        synthetic data of the same shapes: training samples per second (per epoch after a warm-up),
+        Runs the configurations of the PyTorch reference benchmark (seed, stacked, bigru, large) on \
+        synthetic data of the same shapes: training samples per second (per epoch after a warm-up), \
         batched inference samples per second and batch-1 latency, each as median, min and max.
 
         Examples:

@@ -7,7 +7,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Score a trained model on the latest rows of a CSV file, without retraining.",
         discussion: """
-        Forecasts from every --stride rows (default: the horizon) from --start on, each from the
+        Forecasts from every --stride rows (default: the horizon) from --start on, each from the \
         rows before it, and compares with the naive and seasonal-naive forecasts.
 
         Examples:

@@ -7,13 +7,13 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model on a CSV file and report its error on the held-out latest rows.",
         discussion: """
-        The latest --validation fraction of the rows is held out: it drives early stopping and
-        is scored against the naive and seasonal-naive forecasts. The output folder receives
-        model.safetensors, metrics.json, metrics.md, predictions.csv, forecast.svg, loss.svg and
+        The latest --validation fraction of the rows is held out: it drives early stopping and \
+        is scored against the naive and seasonal-naive forecasts. The output folder receives \
+        model.safetensors, metrics.json, metrics.md, predictions.csv, forecast.svg, loss.svg and \
         report.html.
 
-        Ctrl-C (or SIGTERM) stops after the current batch and writes checkpoint.json to the output
-        folder; --resume FOLDER continues from it and ends with the same model as an
+        Ctrl-C (or SIGTERM) stops after the current batch and writes checkpoint.json to the output \
+        folder; --resume FOLDER continues from it and ends with the same model as an \
         uninterrupted run.
 
         Examples:
