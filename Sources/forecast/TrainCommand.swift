@@ -43,18 +43,18 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let file: String, out: String, state: TrainingState?
+            let file: String, out: String, state: TrainingState?, table: Table
             var config: ForecastConfig
             if let resume {
                 let checkpoint = try TrainingCheckpoint.read(folder: resume)
                 (file, out, config, state) = (checkpoint.file, resume, checkpoint.config, checkpoint.state)
+                table = try Forecaster.readTable(path: file, config: config)
             } else {
                 (file, out, state) = (self.file!, self.out, nil)
-                let table = try Forecaster.readTable(path: file, config: try model.config())
+                table = try Forecaster.readTable(path: file, config: try model.config())
                 config = try model.config(for: table)
                 if config.threads == nil { config.threads = min(ProcessInfo.processInfo.activeProcessorCount, 256) }
             }
-            let table = try Forecaster.readTable(path: file, config: config)
             let progress = Progress(quiet: output.quiet || output.json)
             let forecaster = try Forecaster(config: config)
             let stop = StopSignal.install()
