@@ -50,11 +50,10 @@ public final class Trainer<Scalar: RecurrentScalar> {
         guard train.count > 0 else { throw RecurrentError.invalidData("no training windows") }
 
         let parameters = network.parameters
-        var state = saved ?? TrainingState(epoch: 1, order: Array(0..<train.count), nextWindow: 0, batchIndex: 0, lossSum: 0,
-                                           epochStarted: false, sinceImprovement: 0, history: history,
-                                           best: parameters.allValues.map(Double.init), lastGood: [], values: [],
-                                           optimizerStep: 0, optimizerFirst: [], optimizerSecond: [], shuffler: shuffler,
-                                           dropout: [])
+        // Only the epoch-progress fields are kept up to date while training; `snapshot` fills in
+        // the rest (weights, optimizer, generators) when a run stops.
+        var state = saved ?? TrainingState(order: Array(0..<train.count), history: history,
+                                           best: parameters.allValues.map(Double.init), shuffler: shuffler)
         if let saved { try restore(saved, windows: train.count) }
         var best = state.best.map { Scalar($0) }
         var lastGood = saved.map { $0.lastGood.map { Scalar($0) } } ?? parameters.allValues
@@ -98,10 +97,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
             history.epochs.append(record)
             progress?(record)
             let lastBatch = state.batchIndex
-            state = TrainingState(epoch: epoch + 1, order: state.order, nextWindow: 0, batchIndex: 0, lossSum: 0,
-                                  epochStarted: false, sinceImprovement: state.sinceImprovement, history: history,
-                                  best: [], lastGood: [], values: [], optimizerStep: 0, optimizerFirst: [], optimizerSecond: [],
-                                  shuffler: shuffler, dropout: [])
+            state.startEpoch(epoch + 1)
 
             let monitored = validationLoss ?? trainLoss
             guard monitored.isFinite else {

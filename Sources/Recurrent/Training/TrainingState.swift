@@ -22,4 +22,33 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var shuffler: SeededGenerator
     /// Dropout streams of the network and of each data-parallel replica.
     public var dropout: [SeededGenerator]
+
+    /// A run about to start its first epoch.
+    init(order: [Int], history: TrainingHistory, best: [Double], shuffler: SeededGenerator) {
+        epoch = 1
+        self.order = order
+        nextWindow = 0
+        batchIndex = 0
+        lossSum = 0
+        epochStarted = false
+        sinceImprovement = 0
+        self.history = history
+        self.best = best
+        lastGood = []
+        values = []
+        optimizerStep = 0
+        optimizerFirst = []
+        optimizerSecond = []
+        self.shuffler = shuffler
+        dropout = []
+    }
+
+    /// Moves on to `epoch`: its order is shuffled from the last one when it begins.
+    mutating func startEpoch(_ epoch: Int) {
+        self.epoch = epoch
+        nextWindow = 0
+        batchIndex = 0
+        lossSum = 0
+        epochStarted = false
+    }
 }
