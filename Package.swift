@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Release builds of the numeric modules skip bounds checks in the hot loops. The flags stay
@@ -13,6 +13,9 @@ let package = Package(
     products: [
         .library(name: "Forecast", targets: ["Forecast"]),
         .executable(name: "forecast", targets: ["forecast"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Distributed training and backtests on MPI (needs libopenmpi-dev): forecast … --distributed under mpirun."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,10 +36,20 @@ let package = Package(
         .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath", "CSpinPool"], swiftSettings: numericSettings),
         .target(name: "Report", swiftSettings: numericSettings),
         .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report"]),
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
+        .target(name: "ForecastMPI", dependencies: [
+            "Recurrent",
+            .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+        ]),
         .executableTarget(
             name: "forecast",
             dependencies: [
                 "Forecast",
+                .target(name: "ForecastMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -52,6 +52,8 @@ struct BacktestCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var distributed: DistributedOptions
+
     func options(rowCount: Int, horizon: Int) throws -> BacktestOptions {
         var o = BacktestOptions()
         guard folds >= 1 else { throw ValidationError("--folds must be at least 1") }
@@ -92,22 +94,31 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            let table = try Forecaster.readTable(path: file, config: try model.config())
-            let config = try model.config(for: table)
-            let options = try options(rowCount: table.rowCount, horizon: config.horizon)
-            let progress = Progress(quiet: output.quiet || output.json)
+        try Distribution.run(distributed) { d in
+            let (table, config, options) = try d.together { () throws -> (Table, ForecastConfig, BacktestOptions) in
+                let table = try Forecaster.readTable(path: file, config: try model.config())
+                let config = try model.config(for: table)
+                var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
+                options.parallelFolds = d.defaultThreads
+                return (table, config, options)
+            }
+            let progress = Progress(quiet: output.quiet || output.json || !d.writes)
             let forecaster = try Forecaster(config: config)
+            forecaster.collective = d.collective
             let result = try forecaster.backtest(table, options: options) { progress.message($0) }
-            let artifacts = try RunArtifacts.backtest(result, lastModel: result.lastModel, config: config, table: table,
-                                                      source: (file as NSString).lastPathComponent)
-            try artifacts.write(to: out, force: output.force)
-            if output.json {
-                print(try jsonText(result.report))
-            } else if !output.quiet {
-                print("backtest of \(config.targets.joined(separator: ",")) in \(file): \(result.folds.count) folds, horizon \(config.horizon)")
-                print(ErrorTable.text(result.report.overall, rows: result.records.count / config.targets.count, season: result.season))
-                print("wrote \(artifacts.names.joined(separator: ", ")) to \(out)/")
+            try d.together {
+                guard d.writes else { return }
+                let artifacts = try RunArtifacts.backtest(result, lastModel: result.lastModel, config: config, table: table,
+                                                          source: (file as NSString).lastPathComponent)
+                try artifacts.write(to: out, force: output.force)
+                if output.json {
+                    print(try jsonText(result.report))
+                } else if !output.quiet {
+                    let on = d.ranks > 1 ? " on \(d.ranks) ranks" : ""
+                    print("backtest of \(config.targets.joined(separator: ",")) in \(file)\(on): \(result.folds.count) folds, horizon \(config.horizon)")
+                    print(ErrorTable.text(result.report.overall, rows: result.records.count / config.targets.count, season: result.season))
+                    print("wrote \(artifacts.names.joined(separator: ", ")) to \(out)/")
+                }
             }
         }
     }

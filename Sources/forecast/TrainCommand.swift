@@ -36,27 +36,29 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var distributed: DistributedOptions
+
     func validate() throws {
         if resume != nil && file != nil { throw ValidationError("--resume takes its data file from the checkpoint; give no FILE") }
         if resume == nil && file == nil { throw ValidationError("give a CSV file to train on, or --resume FOLDER") }
     }
 
     func run() throws {
-        try reportingErrors {
-            let file: String, out: String, state: TrainingState?, table: Table
-            var config: ForecastConfig
-            if let resume {
-                let checkpoint = try TrainingCheckpoint.read(folder: resume)
-                (file, out, config, state) = (checkpoint.file, resume, checkpoint.config, checkpoint.state)
-                table = try Forecaster.readTable(path: file, config: config)
-            } else {
-                (file, out, state) = (self.file!, self.out, nil)
-                table = try Forecaster.readTable(path: file, config: try model.config())
-                config = try model.config(for: table)
-                if config.threads == nil { config.threads = min(ProcessInfo.processInfo.activeProcessorCount, 256) }
+        try Distribution.run(distributed) { d in
+            let (file, out, state, table, config) = try d.together { () throws -> (String, String, TrainingState?, Table, ForecastConfig) in
+                if let resume {
+                    let checkpoint = try TrainingCheckpoint.read(folder: resume)
+                    let table = try Forecaster.readTable(path: checkpoint.file, config: checkpoint.config)
+                    return (checkpoint.file, resume, checkpoint.state, table, checkpoint.config)
+                }
+                let table = try Forecaster.readTable(path: self.file!, config: try model.config())
+                var config = try model.config(for: table)
+                if config.threads == nil { config.threads = d.defaultThreads }
+                return (self.file!, self.out, nil, table, config)
             }
-            let progress = Progress(quiet: output.quiet || output.json)
+            let progress = Progress(quiet: output.quiet || output.json || !d.writes)
             let forecaster = try Forecaster(config: config)
+            forecaster.collective = d.collective
             let stop = StopSignal.install()
             let history: TrainingHistory
             do {
@@ -64,36 +66,50 @@ struct TrainCommand: ParsableCommand {
                                              stopRequested: { stop.requested })
             } catch RecurrentError.interrupted(let epoch, let batch) {
                 progress.finish()
-                var a = RunArtifacts()
-                a.add(TrainingCheckpoint.fileName,
-                      bytes: try TrainingCheckpoint(file: file, config: config, state: forecaster.interruptedState!).encoded())
-                try a.write(to: out, force: output.force)
-                let message = "interrupted in epoch \(epoch) after batch \(batch): wrote \(out)/\(TrainingCheckpoint.fileName); "
-                    + "continue with: forecast train --resume \(out)\n"
-                FileHandle.standardError.write(Data(message.utf8))
+                try d.together {
+                    guard d.writes else { return }
+                    var a = RunArtifacts()
+                    a.add(TrainingCheckpoint.fileName,
+                          bytes: try TrainingCheckpoint(file: file, config: config, state: forecaster.interruptedState!).encoded())
+                    try a.write(to: out, force: output.force)
+                    let message = "interrupted in epoch \(epoch) after batch \(batch): wrote \(out)/\(TrainingCheckpoint.fileName); "
+                        + "continue with: \(d.ranks > 1 ? "mpirun -np \(d.ranks) " : "")forecast train --resume \(out)\(d.ranks > 1 ? " --distributed" : "")\n"
+                    FileHandle.standardError.write(Data(message.utf8))
+                }
                 throw ExitCode(130)
             }
             progress.finish()
-            let trained = forecaster.model!
-            let validationStart = table.rowCount - Int((Double(table.rowCount) * config.validationFraction).rounded())
-            let evaluation = validationStart < table.rowCount && validationStart >= config.timesteps
-                ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount) : nil
-            let artifacts = try RunArtifacts.training(model: trained, history: history, evaluation: evaluation,
-                                                      table: table, source: (file as NSString).lastPathComponent)
-            try artifacts.write(to: out, force: output.force)
-            try? FileManager.default.removeItem(atPath: (out as NSString).appendingPathComponent(TrainingCheckpoint.fileName))
-            let summary = TrainSummary(model: (out as NSString).appendingPathComponent("model.safetensors"),
-                                       epochs: history.epochs.count, bestEpoch: history.bestEpoch,
-                                       validation: evaluation?.report.overall, files: artifacts.names)
-            if output.json {
-                print(try jsonText(summary))
-            } else if !output.quiet {
-                print("trained \(config.cell.rawValue.uppercased()) on \(table.rowCount) rows of \(file): \(history.epochs.count) epochs, best \(history.bestEpoch)")
-                if let m = evaluation?.report.overall {
-                    print(ErrorTable.text(m, rows: evaluation!.records.count / config.targets.count, season: evaluation!.season))
-                }
-                print("wrote \(artifacts.names.joined(separator: ", ")) to \(out)/")
+            try d.together {
+                guard d.writes else { return }
+                try writeResults(forecaster: forecaster, history: history, table: table, config: config, file: file, out: out,
+                                 ranks: d.ranks)
             }
+        }
+    }
+
+    /// Rank 0's part: the held-out evaluation, the output folder and the summary.
+    private func writeResults(forecaster: Forecaster, history: TrainingHistory, table: Table, config: ForecastConfig,
+                              file: String, out: String, ranks: Int) throws {
+        let trained = forecaster.model!
+        let validationStart = table.rowCount - Int((Double(table.rowCount) * config.validationFraction).rounded())
+        let evaluation = validationStart < table.rowCount && validationStart >= config.timesteps
+            ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount) : nil
+        let artifacts = try RunArtifacts.training(model: trained, history: history, evaluation: evaluation,
+                                                  table: table, source: (file as NSString).lastPathComponent)
+        try artifacts.write(to: out, force: output.force)
+        try? FileManager.default.removeItem(atPath: (out as NSString).appendingPathComponent(TrainingCheckpoint.fileName))
+        let summary = TrainSummary(model: (out as NSString).appendingPathComponent("model.safetensors"),
+                                   epochs: history.epochs.count, bestEpoch: history.bestEpoch,
+                                   validation: evaluation?.report.overall, files: artifacts.names)
+        if output.json {
+            print(try jsonText(summary))
+        } else if !output.quiet {
+            let on = ranks > 1 ? " on \(ranks) ranks × \(config.threads ?? 1) threads" : ""
+            print("trained \(config.cell.rawValue.uppercased()) on \(table.rowCount) rows of \(file)\(on): \(history.epochs.count) epochs, best \(history.bestEpoch)")
+            if let m = evaluation?.report.overall {
+                print(ErrorTable.text(m, rows: evaluation!.records.count / config.targets.count, season: evaluation!.season))
+            }
+            print("wrote \(artifacts.names.joined(separator: ", ")) to \(out)/")
         }
     }
 }

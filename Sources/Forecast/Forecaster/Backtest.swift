@@ -45,64 +45,95 @@ extension Forecaster {
     /// Runs a backtest over `table`: for every fold, (re)train as configured on the fold's
     /// training rows only, forecast the `horizon` rows after its origin, and score the forecasts
     /// and the baselines against what happened. Folds that train from scratch are independent
-    /// and run on `parallelFolds` threads; warm starts and reused models run in order.
+    /// and run on `parallelFolds` threads (and, with a `collective`, spread over the ranks);
+    /// warm starts and reused models run in order.
     public func backtest(_ table: Table, options: BacktestOptions = BacktestOptions(),
                          progress: ((String) -> Void)? = nil) throws -> BacktestResult {
         let c = config
-        let folds = try RollingOrigins.folds(time: table.time, window: options.window, start: options.start,
-                                             stride: options.stride ?? c.horizon, horizon: c.horizon)
-        guard !folds.isEmpty else { throw ForecastError.notEnoughData("the backtest has no folds: the start leaves no room for a horizon of \(c.horizon)") }
-        if case .every(let k) = options.retrain, k < 1 {
-            throw ForecastError.invalidConfig("retrain every k folds needs k ≥ 1, got \(k)")
-        }
-        for fold in folds where fold.train.count < c.timesteps + c.horizon {
-            throw ForecastError.notEnoughData("fold \(fold.index) has \(fold.train.count) training rows; one window needs \(c.timesteps + c.horizon)")
-        }
-        let trains: [Bool] = folds.map { fold in
-            switch options.retrain {
-            case .everyFold: true
-            case .every(let k): fold.index % k == 0
-            case .never: fold.index == 0
+        let (folds, trains, season) = try agreed { () throws -> ([Ingest.BacktestFold], [Bool], Int) in
+            let folds = try RollingOrigins.folds(time: table.time, window: options.window, start: options.start,
+                                                 stride: options.stride ?? c.horizon, horizon: c.horizon)
+            guard !folds.isEmpty else { throw ForecastError.notEnoughData("the backtest has no folds: the start leaves no room for a horizon of \(c.horizon)") }
+            if case .every(let k) = options.retrain, k < 1 {
+                throw ForecastError.invalidConfig("retrain every k folds needs k ≥ 1, got \(k)")
             }
+            for fold in folds where fold.train.count < c.timesteps + c.horizon {
+                throw ForecastError.notEnoughData("fold \(fold.index) has \(fold.train.count) training rows; one window needs \(c.timesteps + c.horizon)")
+            }
+            let trains: [Bool] = folds.map { fold in
+                switch options.retrain {
+                case .everyFold: true
+                case .every(let k): fold.index % k == 0
+                case .never: fold.index == 0
+                }
+            }
+            let firstTarget = try table.column(named: c.targets[0])
+            let season = options.season ?? Self.inferSeason(table: table, series: Array(firstTarget[folds[0].train]))
+            return (folds, trains, season)
         }
-
-        var models = [ForecastModel?](repeating: nil, count: folds.count)
+        if ranks > 1 { try checkSameTable(table) }
+        var foldRecords = [[ForecastRecord]](repeating: [], count: folds.count)
         var histories: [Int: TrainingHistory] = [:]
-        let independent = options.retrain == .everyFold && !options.warmStart && options.parallelFolds > 1
-        if independent {
-            let results = try FoldRunner.map(folds.indices, threads: options.parallelFolds) { i -> (ForecastModel, TrainingHistory) in
-                let f = try Forecaster(config: c)
-                let h = try f.fit(table, rows: folds[i].train)
-                progress?("fold \(folds[i].index + 1)/\(folds.count): trained on rows \(folds[i].train.lowerBound)..<\(folds[i].train.upperBound), \(h.epochs.count) epochs")
-                return (f.model!, h)
+        let lastModel: ForecastModel
+        let independent = options.retrain == .everyFold && !options.warmStart
+        if independent && (options.parallelFolds > 1 || ranks > 1) {
+            // Fold i trains on rank i mod ranks; each rank runs its folds on parallelFolds threads.
+            let mine = folds.indices.filter { $0 % ranks == rank }
+            let outcomes = try agreed {
+                try FoldRunner.map(mine.indices, threads: options.parallelFolds) { k -> FoldOutcome in
+                    let fold = folds[mine[k]]
+                    let f = try Forecaster(config: c)
+                    let h = try f.fit(table, rows: fold.train)
+                    progress?("fold \(fold.index + 1)/\(folds.count): trained on rows \(fold.train.lowerBound)..<\(fold.train.upperBound), \(h.epochs.count) epochs")
+                    let records = try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season)
+                    let model = mine[k] == folds.count - 1 ? try f.model!.encoded() : nil
+                    return FoldOutcome(position: mine[k], history: h, records: records, model: model)
+                }
             }
-            for (i, r) in results.enumerated() {
-                models[i] = r.0
-                histories[folds[i].index] = r.1
+            let everyOutcome = try collective.map { try $0.allGather(outcomes).flatMap { $0 } } ?? outcomes
+            for o in everyOutcome {
+                foldRecords[o.position] = o.records
+                histories[folds[o.position].index] = o.history
             }
+            let modelBytes = everyOutcome.first { $0.position == folds.count - 1 }!.model!
+            lastModel = try ForecastModel.decode(modelBytes, name: "the last fold's model")
         } else {
+            // Folds that depend on each other run in order; with ranks, each training is data-parallel.
             let f = try Forecaster(config: c)
+            f.collective = collective
             for (i, fold) in folds.enumerated() {
                 if trains[i] {
                     let h = try f.fit(table, rows: fold.train, warmStart: options.warmStart)
                     histories[fold.index] = h
                     progress?("fold \(fold.index + 1)/\(folds.count): trained on rows \(fold.train.lowerBound)..<\(fold.train.upperBound), \(h.epochs.count) epochs")
                 }
-                models[i] = f.model
+                foldRecords[i] = try agreed { try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season) }
             }
+            lastModel = f.model!
         }
-
-        let firstTarget = try table.column(named: c.targets[0])
-        let season = options.season ?? Self.inferSeason(table: table, series: Array(firstTarget[folds[0].train]))
-        var records: [ForecastRecord] = []
-        for (i, fold) in folds.enumerated() {
-            records += try Forecaster(model: models[i]!).forecastRecords(table, origin: fold.origin, fold: fold.index, season: season)
-        }
+        let records = foldRecords.flatMap { $0 }
         var ranges: [Int: Range<Int>] = [:]
         for fold in folds { ranges[fold.index] = fold.train }
         let training = try trainingContexts(table, season: season, foldRanges: ranges)
         return BacktestResult(folds: folds, records: records, report: EvaluationReport(records: records, training: training),
-                              season: season, histories: histories, lastModel: models[folds.count - 1]!)
+                              season: season, histories: histories, lastModel: lastModel)
+    }
+
+    var ranks: Int { collective?.size ?? 1 }
+    var rank: Int { collective?.rank ?? 0 }
+
+    /// Every rank must have read the same rows and values: folds trained on different ranks
+    /// would otherwise be scored together without anyone noticing that a host read another file.
+    func checkSameTable(_ table: Table) throws {
+        var digest = [UInt64(table.rowCount)]
+        for name in config.columns {
+            digest.append(UInt64(try table.column(named: name).withUnsafeBytes { CRC32.checksum($0) }))
+        }
+        digest.append(UInt64(CRC32.checksum((0..<table.rowCount).flatMap { Array(table.timeString(at: $0).utf8) })))
+        let all = try collective!.allGather(digest)
+        if let other = all.indices.first(where: { all[$0] != all[rank] }) {
+            throw DistributedError.mismatch("rank \(other) read other data than rank \(rank) (rows or values differ); every rank must read the same file")
+        }
     }
 
     /// The seasonal period from the sampling frequency when it has a natural one (48 for
@@ -111,6 +142,16 @@ extension Forecaster {
         let hint = table.time.isCalendar ? SamplingFrequency(timestamps: table.time.values)?.seasonalPeriod : nil
         return Report.inferSeason(series: series, maxLag: min(series.count / 2, 400), hint: hint)
     }
+}
+
+/// What one fold of a backtest produced, as it travels between ranks.
+private struct FoldOutcome: Codable {
+    /// The fold's position in the backtest's list of folds.
+    let position: Int
+    let history: TrainingHistory
+    let records: [ForecastRecord]
+    /// The encoded model, for the last fold only (the one a backtest keeps).
+    let model: [UInt8]?
 }
 
 /// Runs independent jobs on a few threads and returns their results in order; the first error

@@ -22,6 +22,11 @@ public final class Forecaster {
     public private(set) var history = TrainingHistory()
     /// Where the last `fit` stopped when it was interrupted (see `fit(…, stopRequested:)`).
     public private(set) var interruptedState: TrainingState?
+    /// The ranks of a distributed run (see `Collective`); nil works in this process only. With
+    /// one, every rank calls `fit` and `backtest` with the same table and configuration: `fit`
+    /// trains data-parallel, `backtest` spreads independent folds over the ranks, and every
+    /// rank returns the same result; errors are thrown on all ranks together.
+    public var collective: Collective?
 
     public init(config: ForecastConfig) throws {
         try config.validate()
@@ -76,38 +81,38 @@ public final class Forecaster {
         interruptedState = nil
         let rows = rows ?? 0..<table.rowCount
         let c = config
-        let span = c.timesteps + c.horizon
-        guard rows.count >= span else {
-            throw ForecastError.notEnoughData("\(rows.count) rows cannot make one window of \(c.timesteps) timesteps + \(c.horizon) horizon")
+        let (scaler, train, validation, trainEnd, validationRows) = try agreed { () throws -> (Scaler, SampleSet<Float>, SampleSet<Float>?, Int, Int) in
+            let span = c.timesteps + c.horizon
+            guard rows.count >= span else {
+                throw ForecastError.notEnoughData("\(rows.count) rows cannot make one window of \(c.timesteps) timesteps + \(c.horizon) horizon")
+            }
+            var validationRows = Int((Double(rows.count) * c.validationFraction).rounded())
+            if validationRows < c.horizon || rows.count - validationRows < span { validationRows = 0 }
+            let trainEnd = rows.upperBound - validationRows
+
+            let scaler = try Scaler.fit(ScalerKind(rawValue: c.scaler) ?? .standard, table: table, columns: c.columns,
+                                        rows: rows.lowerBound..<trainEnd)
+            let (inputs, targets) = try scaledColumns(table, scaler: scaler)
+            let trainWindows = residualTargets(try Windowing.windows(inputs: inputs, targets: targets, timesteps: c.timesteps,
+                                                                     horizon: c.horizon, stride: c.stride, rows: rows.lowerBound..<trainEnd),
+                                               targets: targets)
+            let validationWindows = validationRows > 0
+                ? residualTargets(try Windowing.windows(inputs: inputs, targets: targets, timesteps: c.timesteps, horizon: c.horizon,
+                                                        stride: 1, rows: trainEnd - c.timesteps..<rows.upperBound),
+                                  targets: targets)
+                : nil
+            return (scaler, try sampleSet(trainWindows), try validationWindows.map(sampleSet), trainEnd, validationRows)
         }
-        var validationRows = Int((Double(rows.count) * c.validationFraction).rounded())
-        if validationRows < c.horizon || rows.count - validationRows < span { validationRows = 0 }
-        let trainEnd = rows.upperBound - validationRows
 
-        let scaler = try Scaler.fit(ScalerKind(rawValue: c.scaler) ?? .standard, table: table, columns: c.columns,
-                                    rows: rows.lowerBound..<trainEnd)
-        let (inputs, targets) = try scaledColumns(table, scaler: scaler)
-        let trainWindows = residualTargets(try Windowing.windows(inputs: inputs, targets: targets, timesteps: c.timesteps,
-                                                                 horizon: c.horizon, stride: c.stride, rows: rows.lowerBound..<trainEnd),
-                                           targets: targets)
-        let validationWindows = validationRows > 0
-            ? residualTargets(try Windowing.windows(inputs: inputs, targets: targets, timesteps: c.timesteps, horizon: c.horizon,
-                                                    stride: 1, rows: trainEnd - c.timesteps..<rows.upperBound),
-                              targets: targets)
-            : nil
-
-        let network: RecurrentNetwork<Float>
+        let network = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
         if warmStart, let previous = model?.network {
-            network = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
             network.parameters.allValues = previous.parameters.allValues
-        } else {
-            network = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
         }
         let trainer = Trainer(network: network, options: c.trainingOptions)
         trainer.stopRequested = stopRequested
+        trainer.collective = collective
         do {
-            history = try trainer.fit(train: try sampleSet(trainWindows), validation: try validationWindows.map(sampleSet),
-                                      resumingFrom: state, progress: progress)
+            history = try trainer.fit(train: train, validation: validation, resumingFrom: state, progress: progress)
         } catch RecurrentError.interrupted(let epoch, let batch) {
             interruptedState = trainer.interruptedState
             throw RecurrentError.interrupted(epoch: epoch, batch: batch)
@@ -158,6 +163,12 @@ public final class Forecaster {
     }
 
     // MARK: Helpers
+
+    /// `body` on every rank, failing on all when it fails on any (see `Collective.together`).
+    func agreed<T>(_ body: () throws -> T) throws -> T {
+        guard let collective, collective.size > 1 else { return try body() }
+        return try collective.together(body)
+    }
 
     /// Scaled input and target columns over all rows of the table.
     func scaledColumns(_ table: Table, scaler: Scaler) throws -> (inputs: [[Float]], targets: [[Float]]) {

@@ -16,6 +16,11 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
+    /// The four state words, to send a stream to another process and rebuild it there.
+    var words: [UInt64] { [s0, s1, s2, s3] }
+
+    init(words w: [UInt64]) { (s0, s1, s2, s3) = (w[0], w[1], w[2], w[3]) }
+
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

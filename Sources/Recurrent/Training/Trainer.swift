@@ -16,11 +16,29 @@ public final class Trainer<Scalar: RecurrentScalar> {
     public private(set) var history = TrainingHistory()
     private var shuffler: SeededGenerator
     /// Slot 0 is `network`; with `options.threads` > 1, replicas that share its weights follow.
-    private lazy var slots: [BatchSlot<Scalar>] = [BatchSlot(network)] + (1..<max(1, options.threads)).map {
-        BatchSlot(RecurrentNetwork(replicaOf: network, dropoutSeed: options.seed &+ 0xD0 &+ UInt64($0)))
-    }
-    /// Where each slot's share of the current batch begins and ends.
-    private var parts: [Range<Int>] = []
+    /// Slot j of rank r is global slot r × threads + j; its dropout stream is seeded from that
+    /// number, so N ranks of T threads draw the masks of one process with N × T threads.
+    lazy var slots: [BatchSlot<Scalar>] = {
+        let first = rank * threadsPerRank
+        if first > 0 { network.seedDropout(options.seed &+ 0xD0 &+ UInt64(first)) }
+        return [BatchSlot(network)] + (1..<threadsPerRank).map {
+            BatchSlot(RecurrentNetwork(replicaOf: network, dropoutSeed: options.seed &+ 0xD0 &+ UInt64(first + $0)))
+        }
+    }()
+    /// Where each local slot's share of the current batch begins and ends (none when the batch
+    /// is too small to reach this rank).
+    var parts: [Range<Int>] = []
+
+    /// The processes this training is spread over (set before `fit`); nil trains in this
+    /// process only. Every rank calls `fit` with the same data and options. Each runs forward
+    /// and backward on its share of every batch and of the validation windows; gradients and
+    /// losses are summed across ranks, so all ranks take the same steps and end with the same
+    /// weights, those of one process with `threads` × ranks threads (up to the order of sums).
+    public var collective: Collective?
+    /// Seconds this trainer spent in collective calls (gradient and loss sums), for benchmarks.
+    public internal(set) var communicationSeconds = 0.0
+    /// Gradient sums across ranks so far.
+    public internal(set) var gradientExchanges = 0
 
     public init(network: RecurrentNetwork<Scalar>, options: TrainingOptions) {
         self.network = network
@@ -44,17 +62,24 @@ public final class Trainer<Scalar: RecurrentScalar> {
     @_specialize(where Scalar == Double)
     public func fit(train: SampleSet<Scalar>, validation: SampleSet<Scalar>? = nil, resumingFrom saved: TrainingState? = nil,
                     progress: ((EpochRecord) -> Void)? = nil) throws -> TrainingHistory {
-        try options.validate()
-        try checkCompatible(train)
-        if let validation { try checkCompatible(validation) }
-        guard train.count > 0 else { throw RecurrentError.invalidData("no training windows") }
+        try agreed {
+            try options.validate()
+            try checkCompatible(train)
+            if let validation { try checkCompatible(validation) }
+            guard train.count > 0 else { throw RecurrentError.invalidData("no training windows") }
+            if let saved { try restore(saved, windows: train.count) }
+        }
+        if ranks > 1 {
+            // Collective calls of their own, outside `agreed`; they throw on every rank alike.
+            try checkSameInputs(train: train, validation: validation)
+            synchronizeWeights()
+        }
 
         let parameters = network.parameters
         // Only the epoch-progress fields are kept up to date while training; `snapshot` fills in
         // the rest (weights, optimizer, generators) when a run stops.
         var state = saved ?? TrainingState(order: Array(0..<train.count), history: history,
                                            best: parameters.allValues.map(Double.init), shuffler: shuffler)
-        if let saved { try restore(saved, windows: train.count) }
         var best = state.best.map { Scalar($0) }
         var lastGood = saved.map { $0.lastGood.map { Scalar($0) } } ?? parameters.allValues
         interruptedState = nil
@@ -70,7 +95,8 @@ public final class Trainer<Scalar: RecurrentScalar> {
                 let begin = state.nextWindow, end = min(begin + options.batchSize, train.count)
                 state.batchIndex += 1
                 let batchIndex = state.batchIndex
-                let loss = runBatch(train, indices: state.order[begin..<end], training: true)
+                let (loss, stop) = runBatch(train, indices: state.order[begin..<end], training: true,
+                                            stop: stopRequested?() ?? false)
                 guard loss.isFinite else {
                     parameters.allValues = lastGood
                     throw RecurrentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: "\(loss)")
@@ -85,11 +111,12 @@ public final class Trainer<Scalar: RecurrentScalar> {
                 optimizer.update(values: parameters.values, gradients: parameters.gradients)
                 state.lossSum += loss * Double(end - begin)
                 state.nextWindow = end
-                if let stopRequested, stopRequested() {
+                if stop {
                     interruptedState = snapshot(state, best: best, lastGood: lastGood)
                     throw RecurrentError.interrupted(epoch: epoch, batch: batchIndex)
                 }
             }
+            if ranks > 1 { synchronizeWeights() }
             let trainLoss = state.lossSum / Double(train.count)
             let validationLoss = validation.map { evaluate($0) }
             let record = EpochRecord(epoch: epoch, trainLoss: trainLoss, validationLoss: validationLoss,
@@ -132,7 +159,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
         s.optimizerFirst = optimizer.first
         s.optimizerSecond = optimizer.second
         s.shuffler = shuffler
-        s.dropout = slots.map(\.network.dropoutGenerator)
+        s.dropout = allDropoutStreams()
         return s
     }
 
@@ -140,18 +167,19 @@ public final class Trainer<Scalar: RecurrentScalar> {
         let n = network.parameters.count
         guard s.values.count == n, s.best.count == n, s.lastGood.count == n, s.optimizerFirst.count == n,
               s.optimizerSecond.count == n, s.order.count == windows, s.nextWindow <= windows,
-              s.dropout.count == slots.count else {
-            throw RecurrentError.invalidData("the saved training state does not match this network, data or thread count")
+              s.dropout.count == slots.count * ranks else {
+            throw RecurrentError.invalidData("the saved training state does not match this network, data, thread or rank count")
         }
         network.parameters.allValues = s.values.map { Scalar($0) }
         optimizer = Optimizer(options.optimizer, learningRate: options.learningRate, step: s.optimizerStep,
                               first: s.optimizerFirst, second: s.optimizerSecond)
         shuffler = s.shuffler
         history = s.history
-        for (slot, generator) in zip(slots, s.dropout) { slot.network.dropoutGenerator = generator }
+        for (slot, generator) in zip(slots, s.dropout[(rank * slots.count)...]) { slot.network.dropoutGenerator = generator }
     }
 
-    /// The mean loss over a sample set, without dropout, in batches.
+    /// The mean loss over a sample set, without dropout, in batches. With a `collective`, every
+    /// rank must call it; each evaluates its share.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(_ set: SampleSet<Scalar>) -> Double {
@@ -161,44 +189,60 @@ public final class Trainer<Scalar: RecurrentScalar> {
         let step = max(options.batchSize, 256)
         while begin < set.count {
             let end = min(begin + step, set.count)
-            total += runBatch(set, indices: begin..<end, training: false) * Double(end - begin)
+            total += runBatch(set, indices: begin..<end, training: false).loss * Double(end - begin)
             begin = end
         }
         return total / Double(set.count)
     }
 
-    /// Forward on the windows at `indices`; returns the mean loss and, when training, leaves each
-    /// slot's dL/doutput (scaled to the whole batch) in its `gradient`. Batches large enough
-    /// for every slot to get at least `minimumShare` windows are split across the slots.
-    private func runBatch<C: Collection>(_ set: SampleSet<Scalar>, indices: C, training: Bool) -> Double where C.Element == Int {
-        let B = indices.count
-        let n = B >= slots.count * Self.minimumShare ? slots.count : 1
-        parts = (0..<n).map { r in B * r / n..<B * (r + 1) / n }
+    /// Forward on the windows at `indices`; returns the mean loss over all of them (summed
+    /// across ranks) and whether any rank asked to `stop`. When training, each slot that took
+    /// part keeps its dL/doutput, scaled to the whole batch, in its `gradient`. The batch is cut
+    /// into ranks × threads equal parts when every part gets at least `minimumShare` windows,
+    /// else into one part, which rank 0 runs.
+    func runBatch<C: Collection>(_ set: SampleSet<Scalar>, indices: C, training: Bool,
+                                 stop: Bool = false) -> (loss: Double, stop: Bool) where C.Element == Int {
+        let B = indices.count, T = slots.count
+        let P = B >= ranks * T * Self.minimumShare ? ranks * T : 1
+        let first = min(rank * T, P), last = min(rank * T + T, P)
+        parts = (first..<last).map { g in B * g / P..<B * (g + 1) / P }
         let indices = Array(indices)
-        if n == 1 { return slots[0].forward(set, indices: indices[...], loss: options.loss, training: training, share: 1) }
-        let slots = self.slots, parts = self.parts, loss = options.loss
-        DispatchQueue.concurrentPerform(iterations: n) { r in
-            let share = Double(parts[r].count) / Double(B)
-            slots[r].loss = slots[r].forward(set, indices: indices[parts[r]], loss: loss, training: training, share: share) * share
+        var loss = 0.0
+        if parts.count == 1 && P == 1 {
+            loss = slots[0].forward(set, indices: indices[...], loss: options.loss, training: training, share: 1)
+        } else if !parts.isEmpty {
+            let slots = self.slots, parts = self.parts, lossKind = options.loss
+            let work: @Sendable (Int) -> Void = { j in
+                let share = Double(parts[j].count) / Double(B)
+                slots[j].loss = slots[j].forward(set, indices: indices[parts[j]], loss: lossKind, training: training, share: share) * share
+            }
+            if parts.count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts.count, execute: work) }
+            loss = slots[..<parts.count].reduce(0) { $0 + $1.loss }
         }
-        return slots[..<n].reduce(0) { $0 + $1.loss }
+        guard ranks > 1 else { return (loss, stop) }
+        var sums = [loss, stop ? 1 : 0]
+        timed { sums.withUnsafeMutableBufferPointer { collective!.allReduceSum($0) } }
+        return (sums[0], sums[1] > 0)
     }
 
     /// Backward for the last training batch: the parameter gradients of every slot that took
-    /// part, summed in slot order into `network.parameters.gradients`.
+    /// part, summed in slot order into `network.parameters.gradients`, then across ranks.
     private func backward() {
         let n = parts.count
-        if n == 1 {
+        if n == 0 {
+            network.parameters.zeroGradients()
+        } else if n == 1 {
             slots[0].backward()
-            return
+        } else {
+            let slots = self.slots
+            DispatchQueue.concurrentPerform(iterations: n) { r in slots[r].backward() }
+            let total = network.parameters.gradients, count = network.parameters.count
+            for r in 1..<n {
+                let g = slots[r].network.parameters.gradients
+                for i in 0..<count { total[i] += g[i] }
+            }
         }
-        let slots = self.slots
-        DispatchQueue.concurrentPerform(iterations: n) { r in slots[r].backward() }
-        let total = network.parameters.gradients, count = network.parameters.count
-        for r in 1..<n {
-            let g = slots[r].network.parameters.gradients
-            for i in 0..<count { total[i] += g[i] }
-        }
+        if ranks > 1 { sumGradientsAcrossRanks() }
     }
 
     /// Below this many windows per thread, splitting a batch costs more than it saves.

@@ -39,6 +39,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw e
     } catch let e as ExitCode {
         throw e
+    } catch DistributedError.peerFailed {
+        throw ExitCode(1)  // the failing rank prints the error
     } catch {
         let line = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
         FileHandle.standardError.write(Data("error: \(line)\n".utf8))

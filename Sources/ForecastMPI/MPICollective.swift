@@ -1,0 +1,89 @@
+#if MPI
+import CMPI
+import Recurrent
+
+/// `Collective` on MPI's world communicator: the ranks `mpirun` started.
+///
+///     let world = try MPICollective.start()
+///     defer { world.finish() }
+///     trainer.collective = world   // every rank trains; rank 0 writes
+///
+/// Calls come from one thread at a time (MPI_THREAD_SERIALIZED); gradients are summed in
+/// place with MPI_Allreduce, so no copy of the model travels beyond what MPI itself sends.
+public final class MPICollective: Collective {
+    public let rank: Int
+    public let size: Int
+    /// Ranks on this host, to share its cores between them.
+    public let localSize: Int
+    private let world: MPI_Comm
+
+    private init(world: MPI_Comm) {
+        self.world = world
+        var r: Int32 = 0, s: Int32 = 0
+        MPI_Comm_rank(world, &r)
+        MPI_Comm_size(world, &s)
+        rank = Int(r)
+        size = Int(s)
+        var local: MPI_Comm? = nil
+        var l: Int32 = 1
+        if MPI_Comm_split_type(world, Int32(MPI_COMM_TYPE_SHARED), r, cmpi_info_null(), &local) == MPI_SUCCESS {
+            MPI_Comm_size(local, &l)
+            MPI_Comm_free(&local)
+        }
+        localSize = Int(max(1, l))
+    }
+
+    /// Initializes MPI (once per process) and returns the world.
+    public static func start() -> MPICollective {
+        var initialized: Int32 = 0
+        MPI_Initialized(&initialized)
+        if initialized == 0 {
+            var provided: Int32 = 0
+            MPI_Init_thread(nil, nil, Int32(MPI_THREAD_SERIALIZED), &provided)
+        }
+        return MPICollective(world: cmpi_comm_world())
+    }
+
+    /// Shuts MPI down; every rank calls it once, after its last collective call.
+    public func finish() {
+        var finalized: Int32 = 0
+        MPI_Finalized(&finalized)
+        if finalized == 0 { MPI_Finalize() }
+    }
+
+    /// Ends every rank of the run at once, for a failure the other ranks cannot know about.
+    public func abort(code: Int32) -> Never {
+        MPI_Abort(world, code)
+        fatalError("MPI_Abort returned")
+    }
+
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
+        MPI_Allreduce(cmpi_in_place(), values.baseAddress, Int32(values.count), cmpi_float(), cmpi_sum(), world)
+    }
+
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {
+        MPI_Allreduce(cmpi_in_place(), values.baseAddress, Int32(values.count), cmpi_double(), cmpi_sum(), world)
+    }
+
+    public func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int) {
+        var offset = 0
+        while offset < bytes.count {  // MPI counts are Int32
+            let n = min(bytes.count - offset, 1 << 30)
+            MPI_Bcast(bytes.baseAddress! + offset, Int32(n), cmpi_byte(), Int32(root), world)
+            offset += n
+        }
+    }
+
+    public func allGather(_ bytes: [UInt8]) -> [[UInt8]] {
+        var lengths = [UInt64](repeating: 0, count: size)
+        var mine = UInt64(bytes.count)
+        MPI_Allgather(&mine, 1, cmpi_uint64(), &lengths, 1, cmpi_uint64(), world)
+        // Large gathers go one rank at a time, each by broadcast, to stay inside Int32 counts.
+        return (0..<size).map { root in
+            var part = root == rank ? bytes : [UInt8](repeating: 0, count: Int(lengths[root]))
+            part.withUnsafeMutableBytes { broadcast($0, from: root) }
+            return part
+        }
+    }
+}
+#endif
