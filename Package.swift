@@ -56,10 +56,11 @@ let package = Package(
         .executableTarget(name: "library-example", dependencies: ["Forecast"], path: "Examples/LibraryExample"),
         .target(name: "CFuzzDriver"),
         .executableTarget(name: "forecast-fuzz", dependencies: ["Forecast", "CFuzzDriver"]),
-        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "CVectorMath"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
+        .target(name: "TestSupport", dependencies: ["Recurrent"], path: "Tests/TestSupport"),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "CVectorMath", "TestSupport"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "ForecastTests", dependencies: ["Forecast"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ForecastTests", dependencies: ["Forecast", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["Forecast"]),
     ]
 )

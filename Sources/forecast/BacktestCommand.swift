@@ -21,7 +21,7 @@ struct BacktestCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "CSV file with a time column and numeric columns.")
+    @Argument(help: "CSV file with a time column and numeric columns, or a folder of them (one series each).")
     var file: String
 
     @OptionGroup var model: ModelOptions
@@ -95,6 +95,7 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         try Distribution.run(distributed) { d in
+            if SeriesFolder.isFolder(file) { return try runFolder(d) }
             let (table, config, options) = try d.together { () throws -> (Table, ForecastConfig, BacktestOptions) in
                 let table = try Forecaster.readTable(path: file, config: try model.config())
                 let config = try model.config(for: table)
@@ -121,5 +122,23 @@ struct BacktestCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// A folder of CSV files: one backtest per series, spread over the ranks.
+    private func runFolder(_ d: Distribution) throws {
+        let folder = try d.together { try SeriesFolder(file) }
+        let progress = Progress(quiet: output.quiet || output.json || !d.writes)
+        let rows = try folder.run(d, out: out, force: output.force, kind: "Backtest", progress: progress) { path in
+            let table = try Forecaster.readTable(path: path, config: try model.config())
+            let config = try model.config(for: table)
+            var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
+            options.parallelFolds = d.defaultThreads
+            let result = try Forecaster(config: config).backtest(table, options: options)
+            let artifacts = try RunArtifacts.backtest(result, lastModel: result.lastModel, config: config, table: table,
+                                                      source: (path as NSString).lastPathComponent)
+            return (SeriesSummary(series: SeriesFolder.seriesName(path), file: path, forecasts: result.records.count,
+                                  metrics: result.report.overall), artifacts)
+        }
+        try SeriesFolder.report(rows, d, out: out, output: output, kind: "Backtest")
     }
 }

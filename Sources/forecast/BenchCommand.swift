@@ -29,8 +29,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Batch-1 prediction calls for the latency figure.")
     var latencyCalls = 200
 
-    @Option(help: "Threads that share each batch (data parallelism); default: the number of cores.")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads that share each batch (data parallelism); default: the number of cores (shared between the ranks on a host).")
+    var threads: Int?
 
     @Option(help: "OpenBLAS threads inside each product.")
     var blasThreads = 1
@@ -38,11 +38,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @OptionGroup var distributed: DistributedOptions
+
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard latencyCalls >= 1 else { throw ValidationError("--latency-calls must be at least 1") }
         if let windows, windows < 1 { throw ValidationError("--windows must be at least 1") }
-        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        if let threads { guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") } }
         guard (1...256).contains(blasThreads) else { throw ValidationError("--blas-threads must be between 1 and 256") }
         for name in configs.split(separator: ",") where !BenchmarkConfiguration.all.contains(where: { $0.name == name }) {
             throw ValidationError("unknown configuration \"\(name)\"; choose from seed, stacked, bigru, large")
@@ -50,40 +52,66 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Distribution.run(distributed) { d in
+            try measure(d)
+        }
+    }
+
+    private func measure(_ d: Distribution) throws {
+        let threads = self.threads ?? d.defaultThreads
         BLASThreads.set(blasThreads)
-        if let hint = coreTypeHint() { FileHandle.standardError.write(Data((hint + "\n").utf8)) }
+        if d.writes, let hint = coreTypeHint() { FileHandle.standardError.write(Data((hint + "\n").utf8)) }
         var results: [BenchmarkResult] = []
         for name in configs.split(separator: ",") {
             let config = BenchmarkConfiguration.all.first { $0.name == name }!
-            let r = try BenchmarkRunner.run(config, epochs: epochs, windows: windows, latencyCalls: latencyCalls, threads: threads)
+            let r = try BenchmarkRunner.run(config, epochs: epochs, windows: windows, latencyCalls: latencyCalls, threads: threads,
+                                            collective: d.collective)
             results.append(r)
-            if !json {
+            if !json && d.writes {
                 FileHandle.standardError.write(Data("  \(name): \(Int(r.trainSamplesPerSecond.median)) train smp/s\n".utf8))
             }
         }
+        guard d.writes else { return }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let payload = BenchReport(framework: "swift-forecast", blasCore: BLASThreads.coreName, threads: threads,
-                                      blasThreads: blasThreads, results: results)
+                                      blasThreads: blasThreads, ranks: d.ranks, results: results)
             print(String(decoding: try encoder.encode(payload), as: UTF8.self))
             return
         }
-        print("swift-forecast bench (OpenBLAS core \(BLASThreads.coreName), \(threads) thread(s), \(blasThreads) BLAS thread(s)); median [min – max]")
+        let ranks = d.ranks > 1 ? "\(d.ranks) ranks × " : ""
+        print("swift-forecast bench (OpenBLAS core \(BLASThreads.coreName), \(ranks)\(threads) thread(s), \(blasThreads) BLAS thread(s)); median [min – max]")
+        if d.ranks > 1 {
+            print("config    params  train smp/s                 exchange ms/step  peak RSS MiB (rank 0)")
+            for r in results {
+                print([r.config.padding(toLength: 9, withPad: " ", startingAt: 0),
+                       String(r.parameters).padding(toLength: 7, withPad: " ", startingAt: 0),
+                       spread(r.trainSamplesPerSecond, 0).padding(toLength: 28, withPad: " ", startingAt: 0),
+                       String(format: "%.3f", r.communicationMillisecondsPerStep ?? .nan).padding(toLength: 17, withPad: " ", startingAt: 0),
+                       r.peakResidentMiB.map { String(format: "%.0f", $0) } ?? "-"].joined(separator: " "))
+            }
+            return
+        }
         print("config    params  train smp/s                 infer smp/s                   latency b1 ms          peak RSS MiB")
         for r in results {
-            func f(_ s: BenchmarkResult.Spread, _ digits: Int) -> String {
-                String(format: "%.\(digits)f [%.\(digits)f – %.\(digits)f]", s.median, s.min, s.max)
-            }
             let line = [r.config.padding(toLength: 9, withPad: " ", startingAt: 0),
                         String(r.parameters).padding(toLength: 7, withPad: " ", startingAt: 0),
-                        f(r.trainSamplesPerSecond, 0).padding(toLength: 28, withPad: " ", startingAt: 0),
-                        f(r.inferSamplesPerSecond, 0).padding(toLength: 30, withPad: " ", startingAt: 0),
-                        f(r.latencyBatch1Milliseconds, 3).padding(toLength: 23, withPad: " ", startingAt: 0),
+                        spread(r.trainSamplesPerSecond, 0).padding(toLength: 28, withPad: " ", startingAt: 0),
+                        r.inferSamplesPerSecond.map { spread($0, 0) }.padding(toLength: 30),
+                        r.latencyBatch1Milliseconds.map { spread($0, 3) }.padding(toLength: 23),
                         r.peakResidentMiB.map { String(format: "%.0f", $0) } ?? "-"]
             print(line.joined(separator: " "))
         }
     }
+
+    private func spread(_ s: BenchmarkResult.Spread, _ digits: Int) -> String {
+        String(format: "%.\(digits)f [%.\(digits)f – %.\(digits)f]", s.median, s.min, s.max)
+    }
+}
+
+private extension Optional<String> {
+    func padding(toLength n: Int) -> String { (self ?? "-").padding(toLength: n, withPad: " ", startingAt: 0) }
 }
 
 struct BenchReport: Codable {
@@ -91,6 +119,7 @@ struct BenchReport: Codable {
     let blasCore: String
     let threads: Int
     let blasThreads: Int
+    let ranks: Int
     let results: [BenchmarkResult]
 }
 

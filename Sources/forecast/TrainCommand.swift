@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "CSV file with a time column and numeric columns (not with --resume).")
+    @Argument(help: "CSV file with a time column and numeric columns, or a folder of them (one model per series; not with --resume).")
     var file: String?
 
     @Option(help: "Continue the interrupted run whose checkpoint.json is in this folder, with its data file and settings.")
@@ -45,6 +45,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try Distribution.run(distributed) { d in
+            if resume == nil, let file, SeriesFolder.isFolder(file) { return try runFolder(d, folder: file) }
             let (file, out, state, table, config) = try d.together { () throws -> (String, String, TrainingState?, Table, ForecastConfig) in
                 if let resume {
                     let checkpoint = try TrainingCheckpoint.read(folder: resume)
@@ -87,15 +88,39 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// Rank 0's part: the held-out evaluation, the output folder and the summary.
-    private func writeResults(forecaster: Forecaster, history: TrainingHistory, table: Table, config: ForecastConfig,
-                              file: String, out: String, ranks: Int) throws {
-        let trained = forecaster.model!
+    /// The output files of a trained model, with the held-out rows evaluated.
+    static func results(forecaster: Forecaster, history: TrainingHistory, table: Table,
+                        file: String) throws -> (RunArtifacts, EvaluationResult?) {
+        let config = forecaster.config
         let validationStart = table.rowCount - Int((Double(table.rowCount) * config.validationFraction).rounded())
         let evaluation = validationStart < table.rowCount && validationStart >= config.timesteps
             ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount) : nil
-        let artifacts = try RunArtifacts.training(model: trained, history: history, evaluation: evaluation,
+        let artifacts = try RunArtifacts.training(model: forecaster.model!, history: history, evaluation: evaluation,
                                                   table: table, source: (file as NSString).lastPathComponent)
+        return (artifacts, evaluation)
+    }
+
+    /// A folder of CSV files: one model per series, spread over the ranks.
+    private func runFolder(_ d: Distribution, folder path: String) throws {
+        let folder = try d.together { try SeriesFolder(path) }
+        let progress = Progress(quiet: output.quiet || output.json || !d.writes)
+        let rows = try folder.run(d, out: out, force: output.force, kind: "Training", progress: progress) { file in
+            let table = try Forecaster.readTable(path: file, config: try model.config())
+            var config = try model.config(for: table)
+            if config.threads == nil { config.threads = d.defaultThreads }
+            let forecaster = try Forecaster(config: config)
+            let history = try forecaster.fit(table)
+            let (artifacts, evaluation) = try Self.results(forecaster: forecaster, history: history, table: table, file: file)
+            return (SeriesSummary(series: SeriesFolder.seriesName(file), file: file,
+                                  forecasts: evaluation.map { $0.records.count }, metrics: evaluation?.report.overall), artifacts)
+        }
+        try SeriesFolder.report(rows, d, out: out, output: output, kind: "Training")
+    }
+
+    /// Rank 0's part: the held-out evaluation, the output folder and the summary.
+    private func writeResults(forecaster: Forecaster, history: TrainingHistory, table: Table, config: ForecastConfig,
+                              file: String, out: String, ranks: Int) throws {
+        let (artifacts, evaluation) = try Self.results(forecaster: forecaster, history: history, table: table, file: file)
         try artifacts.write(to: out, force: output.force)
         try? FileManager.default.removeItem(atPath: (out as NSString).appendingPathComponent(TrainingCheckpoint.fileName))
         let summary = TrainSummary(model: (out as NSString).appendingPathComponent("model.safetensors"),

@@ -20,10 +20,15 @@ public struct BenchmarkResult: Codable, Sendable {
     public let windows: Int
     /// Training samples per second per timed epoch (after one warm-up epoch).
     public let trainSamplesPerSecond: Spread
-    /// Batched inference over all windows at the training batch size.
-    public let inferSamplesPerSecond: Spread
-    /// One window, batch 1, in milliseconds.
-    public let latencyBatch1Milliseconds: Spread
+    /// Batched inference over all windows at the training batch size (not measured when
+    /// training is distributed).
+    public let inferSamplesPerSecond: Spread?
+    /// One window, batch 1, in milliseconds (not measured when training is distributed).
+    public let latencyBatch1Milliseconds: Spread?
+    /// Ranks that trained together (absent for one process).
+    public var ranks: Int? = nil
+    /// Mean time per training step spent summing gradients and losses across ranks, in ms.
+    public var communicationMillisecondsPerStep: Double? = nil
     public let finalEpochLoss: Double
     /// Peak resident set size of this process so far, in MiB (Linux VmHWM).
     public let peakResidentMiB: Double?
@@ -33,7 +38,8 @@ public struct BenchmarkResult: Codable, Sendable {
 /// inference; and batch-1 latency over many calls after a warm-up.
 public enum BenchmarkRunner {
     public static func run(_ config: BenchmarkConfiguration, epochs: Int = 3, windows: Int? = nil,
-                           latencyCalls: Int = 200, inferenceRuns: Int = 3, threads: Int = 1) throws -> BenchmarkResult {
+                           latencyCalls: Int = 200, inferenceRuns: Int = 3, threads: Int = 1,
+                           collective: Collective? = nil) throws -> BenchmarkResult {
         let data = try config.syntheticData(windows: windows)
         let net = try RecurrentNetwork<Float>(shape: config.shape, seed: 0)
         var options = TrainingOptions()
@@ -43,13 +49,24 @@ public enum BenchmarkRunner {
         options.seed = 1
         options.threads = threads
         let trainer = Trainer(network: net, options: options)
+        trainer.collective = collective
         _ = try trainer.fit(train: data)  // warm-up
+        trainer.communicationSeconds = 0
+        trainer.gradientExchanges = 0
         var rates: [Double] = [], lastLoss = Double.nan
         for _ in 0..<epochs {
             let h = try trainer.fit(train: data)
             let record = h.epochs.last!
             rates.append(Double(data.count) / record.seconds)
             lastLoss = record.trainLoss
+        }
+        if let collective, collective.size > 1 {
+            var r = BenchmarkResult(config: config.name, parameters: net.parameters.count, windows: data.count,
+                                    trainSamplesPerSecond: .init(rates), inferSamplesPerSecond: nil,
+                                    latencyBatch1Milliseconds: nil, finalEpochLoss: lastLoss, peakResidentMiB: peakResidentMiB())
+            r.ranks = collective.size
+            r.communicationMillisecondsPerStep = trainer.communicationSeconds * 1e3 / Double(max(1, trainer.gradientExchanges))
+            return r
         }
         var inference: [Double] = []
         _ = net.predict(data.inputs, count: data.count, timesteps: config.timesteps, batchSize: config.batch)
