@@ -1,17 +1,25 @@
 # Two commands a new user needs (see README.md):
 #   make demo   build, then backtest an LSTM on the bundled monthly sunspots series and write
 #               runs/demo/report.html (charts, metrics against naive baselines)
-#   make test   build and run every test, then fuzz the CSV reader and the model loader
-#               for FUZZ_SECONDS each (60; 0 skips)
+#   make test   build and run every test (the MPI ones on a second build with --traits MPI),
+#               then fuzz the CSV reader and the model loader for FUZZ_SECONDS each (60; 0 skips)
+#   make build-mpi  forecast with --distributed, for mpirun (see README, "Many machines")
 SWIFT ?= swift
 CONFIG ?= release
 FUZZ_SECONDS ?= 60
 BIN = .build/$(CONFIG)/forecast
+MPI_BIN = .build-mpi/$(CONFIG)/forecast
 
-.PHONY: deps build demo test clean
+.PHONY: deps deps-mpi build build-mpi demo test clean
 
 deps:
 	@scripts/install-deps.sh
+
+deps-mpi:
+	@scripts/install-deps.sh --mpi
+
+build-mpi: deps-mpi
+	$(SWIFT) build -c $(CONFIG) --product forecast --traits MPI --scratch-path .build-mpi
 
 build: deps
 	$(SWIFT) build -c $(CONFIG) --product forecast
@@ -20,11 +28,13 @@ demo: build
 	$(BIN) backtest datasets/sunspots_monthly.csv --target sunspots --horizon 12 --out runs/demo
 	@echo "open runs/demo/report.html" 
 
-test: deps
+test: deps-mpi
 	$(SWIFT) build -c $(CONFIG)
 	$(SWIFT) test -c $(CONFIG)
 	FORECAST_FIXTURES_DIR=$(CURDIR)/Tests/FixturesProfileB $(SWIFT) test -c $(CONFIG) --skip-build --filter "GoldenFixtureTests|AdamFixtureTests"
+	$(MAKE) build-mpi
+	FORECAST_MPI_BIN=$(CURDIR)/$(MPI_BIN) $(SWIFT) test -c $(CONFIG) --skip-build --filter DistributedCLITests
 	scripts/fuzz.sh all $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-mpi

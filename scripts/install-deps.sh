@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages swift-forecast builds against, only when one is missing.
+# With --mpi, also Open MPI (for builds with --traits MPI and the distributed tests).
 set -euo pipefail
 packages=(libcsv-dev libopenblas-dev pkg-config)
+[ "${1:-}" = "--mpi" ] && packages+=(libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

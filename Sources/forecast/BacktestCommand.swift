@@ -47,6 +47,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Seasonal period for the seasonal-naive baseline and MASE (default: inferred).")
     var season: Int?
 
+    @Option(help: "Independent folds trained at once, one thread each (default: the cores, shared between the ranks on a host).")
+    var parallelFolds: Int?
+
     @Option(help: "Output folder.")
     var out = "runs/backtest"
 
@@ -89,6 +92,7 @@ struct BacktestCommand: ParsableCommand {
         }
         o.warmStart = warmStart
         if let season { guard season >= 1 else { throw ValidationError("--season must be at least 1") } }
+        if let parallelFolds { guard (1...256).contains(parallelFolds) else { throw ValidationError("--parallel-folds must be between 1 and 256") } }
         o.season = season
         return o
     }
@@ -100,7 +104,7 @@ struct BacktestCommand: ParsableCommand {
                 let table = try Forecaster.readTable(path: file, config: try model.config())
                 let config = try model.config(for: table)
                 var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
-                options.parallelFolds = d.defaultThreads
+                options.parallelFolds = parallelFolds ?? d.defaultThreads
                 return (table, config, options)
             }
             let progress = Progress(quiet: output.quiet || output.json || !d.writes)
@@ -132,7 +136,7 @@ struct BacktestCommand: ParsableCommand {
             let table = try Forecaster.readTable(path: path, config: try model.config())
             let config = try model.config(for: table)
             var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
-            options.parallelFolds = d.defaultThreads
+            options.parallelFolds = parallelFolds ?? d.defaultThreads
             let result = try Forecaster(config: config).backtest(table, options: options)
             let artifacts = try RunArtifacts.backtest(result, lastModel: result.lastModel, config: config, table: table,
                                                       source: (path as NSString).lastPathComponent)

@@ -22,11 +22,11 @@ struct SeriesFolder {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ValidationError("cannot list the folder \(directory)")
+            throw SeriesFolderError(description: "cannot list the folder \(directory)")
         }
         files = names.filter { $0.lowercased().hasSuffix(".csv") && !$0.hasPrefix(".") }.sorted()
             .map { (directory as NSString).appendingPathComponent($0) }
-        guard !files.isEmpty else { throw ValidationError("\(directory) is a folder with no .csv files") }
+        guard !files.isEmpty else { throw SeriesFolderError(description: "\(directory) is a folder with no .csv files") }
     }
 
     static func seriesName(_ file: String) -> String {
@@ -115,7 +115,7 @@ struct SeriesFolder {
         }
         let failed = rows.filter { $0.failure != nil }
         if let first = failed.first {
-            throw ValidationError("\(failed.count) of \(rows.count) series failed (see \(out)/summary.csv); first: \(first.series): \(first.failure!)")
+            throw SeriesFolderError(description: "\(failed.count) of \(rows.count) series failed (see \(out)/summary.csv); first: \(first.series): \(first.failure!)")
         }
     }
 
@@ -172,10 +172,10 @@ enum SeriesPayload {
     static func decode(_ bytes: [UInt8]) throws -> (SeriesSummary, RunArtifacts) {
         var at = 0
         func take() throws -> [UInt8] {
-            guard at + 8 <= bytes.count else { throw ValidationError("a series result arrived truncated") }
+            guard at + 8 <= bytes.count else { throw SeriesFolderError(description: "a series result arrived truncated") }
             let n = Int(bytes[at..<at + 8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) })
             at += 8
-            guard n <= bytes.count - at else { throw ValidationError("a series result arrived truncated") }
+            guard n <= bytes.count - at else { throw SeriesFolderError(description: "a series result arrived truncated") }
             defer { at += n }
             return Array(bytes[at..<at + n])
         }
@@ -189,6 +189,10 @@ enum SeriesPayload {
         }
         return (summary, artifacts)
     }
+}
+
+struct SeriesFolderError: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// An error as one line of text.

@@ -1,0 +1,102 @@
+import Forecast
+import Foundation
+import Testing
+
+/// `mpirun -np 2 forecast … --distributed` against one process, on the binary built with
+/// `--traits MPI` that FORECAST_MPI_BIN names (`make test` builds it and sets it).
+@Suite("Distributed CLI (MPI)", .enabled(if: MPIRun.binary != nil, "set FORECAST_MPI_BIN to a forecast built with --traits MPI"))
+struct DistributedCLITests {
+    @Test("mpirun -np 2 train gives the weights of one process on the same global batch")
+    func trainMatchesOneProcess() throws {
+        let dir = CLI.temporaryDirectory()
+        let common = [CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands", "--timesteps", "12",
+                      "--epochs", "8", "--layers", "2", "--dropout", "0.2", "--quiet"]
+        let one = try MPIRun.single(["train"] + common + ["--threads", "2", "--out", dir + "/one"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let two = try MPIRun.ranks(2, ["train"] + common + ["--threads", "1", "--out", dir + "/two", "--distributed"])
+        #expect(two.status == 0, "\(two.stderr)")
+        let a = try ForecastModel.load(path: dir + "/one/model.safetensors").network.parameters.allValues
+        let b = try ForecastModel.load(path: dir + "/two/model.safetensors").network.parameters.allValues
+        #expect(a.count == b.count && a.count > 1000)
+        let worst = zip(a, b).map { abs($0 - $1) / max(abs($0), 1e-6) }.max() ?? .infinity
+        #expect(worst <= 1e-5, "weights differ by \(worst) (relative)")
+    }
+
+    @Test("a distributed backtest gives the single-process per-fold metrics, predictions and model")
+    func backtestMatchesOneProcess() throws {
+        let dir = CLI.temporaryDirectory()
+        let common = [CLI.dataset("sunspots_monthly.csv"), "--target", "sunspots", "--horizon", "12", "--timesteps", "24",
+                      "--epochs", "3", "--folds", "3", "--quiet"]
+        let one = try MPIRun.single(["backtest"] + common + ["--out", dir + "/one"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let two = try MPIRun.ranks(2, ["backtest"] + common + ["--out", dir + "/two", "--distributed"])
+        #expect(two.status == 0, "\(two.stderr)")
+        let perFold = { (run: String) throws -> [[String: Any]] in
+            (try jsonObject(dir + "/\(run)/metrics.json")["perFold"] as? [[String: Any]]) ?? []
+        }
+        let (a, b) = (try perFold("one"), try perFold("two"))
+        #expect(a.count == 3)
+        #expect(NSArray(array: a).isEqual(to: b))
+        for file in ["predictions.csv", "model.safetensors"] {
+            #expect(FileManager.default.contentsEqual(atPath: dir + "/one/" + file, andPath: dir + "/two/" + file), "\(file)")
+        }
+    }
+
+    @Test("a folder of series spread over 2 ranks writes what one process writes")
+    func folderMatchesOneProcess() throws {
+        let dir = CLI.temporaryDirectory()
+        let common = [CLI.dataset("eustockmarkets"), "--target", "close", "--horizon", "5", "--timesteps", "20",
+                      "--epochs", "2", "--folds", "2", "--quiet"]
+        let one = try MPIRun.single(["backtest"] + common + ["--out", dir + "/one"])
+        #expect(one.status == 0, "\(one.stderr)")
+        let two = try MPIRun.ranks(2, ["backtest"] + common + ["--out", dir + "/two", "--distributed"])
+        #expect(two.status == 0, "\(two.stderr)")
+        let summary = try csvRows(dir + "/two/summary.csv")
+        #expect(summary.map { $0[0] } == ["series", "CAC", "DAX", "FTSE", "SMI"])
+        for file in ["summary.csv", "DAX/predictions.csv", "SMI/model.safetensors", "CAC/metrics.json"] {
+            #expect(FileManager.default.contentsEqual(atPath: dir + "/one/" + file, andPath: dir + "/two/" + file), "\(file)")
+        }
+    }
+
+    @Test("a failure on every rank is reported once, in one line, with a non-zero exit and no output folder")
+    func failureReportedOnce() throws {
+        let dir = CLI.temporaryDirectory()
+        let r = try MPIRun.ranks(2, ["train", dir + "/missing.csv", "--target", "x", "--out", dir + "/out", "--distributed"])
+        #expect(r.status != 0)
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 1, "\(r.stderr)")
+        #expect(errors.first?.contains("missing.csv") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+}
+
+/// Starts the MPI-built forecast alone or under mpirun, with a time limit so a hang fails the test.
+enum MPIRun {
+    static var binary: String? { ProcessInfo.processInfo.environment["FORECAST_MPI_BIN"] }
+
+    static func single(_ arguments: [String]) throws -> CLIResult {
+        try run(binary!, arguments)
+    }
+
+    static func ranks(_ n: Int, _ arguments: [String]) throws -> CLIResult {
+        try run("/usr/bin/env", ["mpirun", "-np", "\(n)", "--oversubscribe", "--allow-run-as-root", binary!] + arguments)
+    }
+
+    private static func run(_ executable: String, _ arguments: [String], seconds: Double = 600) throws -> CLIResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.currentDirectoryURL = CLI.root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}
