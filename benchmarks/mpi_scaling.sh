@@ -23,14 +23,20 @@ trap 'rm -rf "$work"' EXIT
 backtest=(backtest datasets/sunspots_monthly.csv --target sunspots --horizon 12 --folds 8 --epochs 10 --patience 0 --quiet)
 
 seconds() { local s=$EPOCHREALTIME; "$@" >/dev/null; awk -v s="$s" -v e="$EPOCHREALTIME" 'BEGIN { print e - s }'; }
-bench() { "$@" bench --configs large --epochs 3 --json | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["trainSamplesPerSecond"]["median"], r.get("communicationMillisecondsPerStep") or 0)'; }
+# bench LAUNCHER... -- OPTIONS...: forecast bench `large` under LAUNCHER (the binary, or mpirun and the binary).
+bench() {
+    local launch=()
+    while [ "$1" != "--" ]; do launch+=("$1"); shift; done
+    shift
+    "${launch[@]}" bench --configs large --epochs 3 --json "$@" | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["trainSamplesPerSecond"]["median"], r.get("communicationMillisecondsPerStep") or 0, r.get("allReduceMilliseconds") or 0)'
+}
 
 : > "$work/samples"
 for i in $(seq 1 "$runs"); do
     echo "run $i/$runs" >&2
-    echo "bench_1rank $(bench "$bin" --threads 1)" >> "$work/samples"
-    echo "bench_2ranks $(bench "${mpirun[@]}" "$bin" --distributed --threads 1)" >> "$work/samples"
-    echo "bench_1proc_2threads $(bench "$bin" --threads 2)" >> "$work/samples"
+    echo "bench_1rank $(bench "$bin" -- --threads 1)" >> "$work/samples"
+    echo "bench_2ranks $(bench "${mpirun[@]}" "$bin" -- --distributed --threads 1)" >> "$work/samples"
+    echo "bench_1proc_2threads $(bench "$bin" -- --threads 2)" >> "$work/samples"
     echo "folds_1rank $(seconds "$bin" "${backtest[@]}" --parallel-folds 1 --out "$work/a")" >> "$work/samples"
     echo "folds_2ranks $(seconds "${mpirun[@]}" "$bin" "${backtest[@]}" --parallel-folds 1 --out "$work/b" --distributed)" >> "$work/samples"
     echo "folds_1proc_2threads $(seconds "$bin" "${backtest[@]}" --parallel-folds 2 --out "$work/c")" >> "$work/samples"
@@ -49,7 +55,8 @@ med = lambda name, k=0: statistics.median(v[k] for v in samples[name])
 print("large bench, training samples/s (median):")
 print(f"  1 rank × 1 thread       {med('bench_1rank'):8.0f}")
 print(f"  2 ranks × 1 thread      {med('bench_2ranks'):8.0f}   {med('bench_2ranks') / med('bench_1rank'):.2f}× 1 rank; "
-      f"{med('bench_2ranks', 1):.2f} ms per step in collective calls")
+      f"{med('bench_2ranks', 1):.2f} ms per step in collective calls, "
+      f"{med('bench_2ranks', 2):.3f} ms for one gradient sum alone")
 print(f"  1 process × 2 threads   {med('bench_1proc_2threads'):8.0f}   {med('bench_1proc_2threads') / med('bench_1rank'):.2f}× 1 rank")
 print("sunspots backtest, 8 folds retrained, seconds (median):")
 print(f"  independent folds: 1 rank {med('folds_1rank'):.1f}, 2 ranks {med('folds_2ranks'):.1f} "

@@ -83,12 +83,13 @@ struct BenchCommand: ParsableCommand {
         let ranks = d.ranks > 1 ? "\(d.ranks) ranks × " : ""
         print("swift-forecast bench (OpenBLAS core \(BLASThreads.coreName), \(ranks)\(threads) thread(s), \(blasThreads) BLAS thread(s)); median [min – max]")
         if d.ranks > 1 {
-            print("config    params  train smp/s                 exchange ms/step  peak RSS MiB (rank 0)")
+            print("config    params  train smp/s                 exchange ms/step  allreduce ms  peak RSS MiB (rank 0)")
             for r in results {
                 print([r.config.padding(toLength: 9, withPad: " ", startingAt: 0),
                        String(r.parameters).padding(toLength: 7, withPad: " ", startingAt: 0),
                        spread(r.trainSamplesPerSecond, 0).padding(toLength: 28, withPad: " ", startingAt: 0),
                        String(format: "%.3f", r.communicationMillisecondsPerStep ?? .nan).padding(toLength: 17, withPad: " ", startingAt: 0),
+                       String(format: "%.3f", r.allReduceMilliseconds ?? .nan).padding(toLength: 13, withPad: " ", startingAt: 0),
                        r.peakResidentMiB.map { String(format: "%.0f", $0) } ?? "-"].joined(separator: " "))
             }
             return

@@ -27,8 +27,12 @@ public struct BenchmarkResult: Codable, Sendable {
     public let latencyBatch1Milliseconds: Spread?
     /// Ranks that trained together (absent for one process).
     public var ranks: Int? = nil
-    /// Mean time per training step spent summing gradients and losses across ranks, in ms.
+    /// Mean time per training step spent summing gradients and losses across ranks, in ms
+    /// (waiting for the slowest rank included).
     public var communicationMillisecondsPerStep: Double? = nil
+    /// One sum of a gradient-sized buffer across the ranks on its own, median of 50, in ms:
+    /// the transfer cost without the waiting.
+    public var allReduceMilliseconds: Double? = nil
     public let finalEpochLoss: Double
     /// Peak resident set size of this process so far, in MiB (Linux VmHWM).
     public let peakResidentMiB: Double?
@@ -66,6 +70,15 @@ public enum BenchmarkRunner {
                                     latencyBatch1Milliseconds: nil, finalEpochLoss: lastLoss, peakResidentMiB: peakResidentMiB())
             r.ranks = collective.size
             r.communicationMillisecondsPerStep = trainer.communicationSeconds * 1e3 / Double(max(1, trainer.gradientExchanges))
+            var buffer = [Float](repeating: 1, count: net.parameters.count)
+            var times: [Double] = []
+            for _ in 0..<50 {
+                buffer.withUnsafeMutableBufferPointer { collective.allReduceSum($0) }  // also lines the ranks up
+                let start = monotonicSeconds()
+                buffer.withUnsafeMutableBufferPointer { collective.allReduceSum($0) }
+                times.append((monotonicSeconds() - start) * 1e3)
+            }
+            r.allReduceMilliseconds = BenchmarkResult.Spread(times).median
             return r
         }
         var inference: [Double] = []
