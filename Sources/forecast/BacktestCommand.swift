@@ -12,12 +12,16 @@ struct BacktestCommand: ParsableCommand {
         fold trains only on rows before its origin: all of them (expanding) or the last \
         --train-length (sliding). The output folder receives \
         predictions.csv, metrics.json, metrics.md, backtest.svg, loss.svg, report.html and the \
-        last fold's model.safetensors.
+        last fold's model.safetensors. FILE may be a folder of CSV files: one backtest per \
+        series, in OUT/<series>/, and a summary over all of them. With --distributed, under \
+        mpirun (a build with --traits MPI), folds (or series) are spread over the ranks; rank 0 \
+        writes.
 
         Examples:
           forecast backtest datasets/sunspots_monthly.csv --target sunspots --horizon 12 --out runs/sunspots
           forecast backtest datasets/taylor_electricity_halfhourly.csv --target demand_mw --timesteps 96 --horizon 48 --start 0.9 --retrain 2
           forecast backtest datasets/msft_daily_ohlcv.csv --target adj_close --start 2012-01-03 --train-length 1000 --retrain never
+          mpirun -np 2 forecast backtest datasets/eustockmarkets --target close --horizon 5 --distributed
         """
     )
 

@@ -16,10 +16,15 @@ struct TrainCommand: ParsableCommand {
         folder; --resume FOLDER continues from it and ends with the same model as an \
         uninterrupted run.
 
+        FILE may be a folder of CSV files: one model per series, in OUT/<series>/, and a summary \
+        over all of them. With --distributed, under mpirun (a build with --traits MPI), every \
+        batch is cut over the ranks, or a folder's series spread over them; rank 0 writes.
+
         Examples:
           forecast train datasets/airpassengers_monthly.csv --target passengers_thousands --timesteps 12 --out runs/air
           forecast train datasets/msft_daily_ohlcv.csv --target adj_close --inputs adj_close,volume --cell gru --horizon 5
           forecast train --resume runs/air
+          mpirun -np 2 forecast train datasets/sunspots_monthly.csv --target sunspots --distributed
         """
     )
 

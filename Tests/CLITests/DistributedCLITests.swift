@@ -8,13 +8,9 @@ import Testing
 struct DistributedCLITests {
     @Test("mpirun -np 2 train gives the weights of one process on the same global batch")
     func trainMatchesOneProcess() throws {
-        let dir = CLI.temporaryDirectory()
-        let common = [CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands", "--timesteps", "12",
-                      "--epochs", "8", "--layers", "2", "--dropout", "0.2", "--quiet"]
-        let one = try MPIRun.single(["train"] + common + ["--threads", "2", "--out", dir + "/one"])
-        #expect(one.status == 0, "\(one.stderr)")
-        let two = try MPIRun.ranks(2, ["train"] + common + ["--threads", "1", "--out", dir + "/two", "--distributed"])
-        #expect(two.status == 0, "\(two.stderr)")
+        let dir = try MPIRun.oneAndTwoRanks(["train", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands",
+                                             "--timesteps", "12", "--epochs", "8", "--layers", "2", "--dropout", "0.2"],
+                                            one: ["--threads", "2"], two: ["--threads", "1"])
         let a = try ForecastModel.load(path: dir + "/one/model.safetensors").network.parameters.allValues
         let b = try ForecastModel.load(path: dir + "/two/model.safetensors").network.parameters.allValues
         #expect(a.count == b.count && a.count > 1000)
@@ -24,13 +20,8 @@ struct DistributedCLITests {
 
     @Test("a distributed backtest gives the single-process per-fold metrics, predictions and model")
     func backtestMatchesOneProcess() throws {
-        let dir = CLI.temporaryDirectory()
-        let common = [CLI.dataset("sunspots_monthly.csv"), "--target", "sunspots", "--horizon", "12", "--timesteps", "24",
-                      "--epochs", "3", "--folds", "3", "--quiet"]
-        let one = try MPIRun.single(["backtest"] + common + ["--out", dir + "/one"])
-        #expect(one.status == 0, "\(one.stderr)")
-        let two = try MPIRun.ranks(2, ["backtest"] + common + ["--out", dir + "/two", "--distributed"])
-        #expect(two.status == 0, "\(two.stderr)")
+        let dir = try MPIRun.oneAndTwoRanks(["backtest", CLI.dataset("sunspots_monthly.csv"), "--target", "sunspots", "--horizon", "12",
+                                             "--timesteps", "24", "--epochs", "3", "--folds", "3"])
         let perFold = { (run: String) throws -> [[String: Any]] in
             (try jsonObject(dir + "/\(run)/metrics.json")["perFold"] as? [[String: Any]]) ?? []
         }
@@ -44,13 +35,8 @@ struct DistributedCLITests {
 
     @Test("a folder of series spread over 2 ranks writes what one process writes")
     func folderMatchesOneProcess() throws {
-        let dir = CLI.temporaryDirectory()
-        let common = [CLI.dataset("eustockmarkets"), "--target", "close", "--horizon", "5", "--timesteps", "20",
-                      "--epochs", "2", "--folds", "2", "--quiet"]
-        let one = try MPIRun.single(["backtest"] + common + ["--out", dir + "/one"])
-        #expect(one.status == 0, "\(one.stderr)")
-        let two = try MPIRun.ranks(2, ["backtest"] + common + ["--out", dir + "/two", "--distributed"])
-        #expect(two.status == 0, "\(two.stderr)")
+        let dir = try MPIRun.oneAndTwoRanks(["backtest", CLI.dataset("eustockmarkets"), "--target", "close", "--horizon", "5",
+                                             "--timesteps", "20", "--epochs", "2", "--folds", "2"])
         let summary = try csvRows(dir + "/two/summary.csv")
         #expect(summary.map { $0[0] } == ["series", "CAC", "DAX", "FTSE", "SMI"])
         for file in ["summary.csv", "DAX/predictions.csv", "SMI/model.safetensors", "CAC/metrics.json"] {
@@ -73,6 +59,17 @@ struct DistributedCLITests {
 /// Starts the MPI-built forecast alone or under mpirun, with a time limit so a hang fails the test.
 enum MPIRun {
     static var binary: String? { ProcessInfo.processInfo.environment["FORECAST_MPI_BIN"] }
+
+    /// Runs `command` in one process into DIR/one and on 2 ranks into DIR/two (each successfully)
+    /// and returns DIR.
+    static func oneAndTwoRanks(_ command: [String], one: [String] = [], two: [String] = []) throws -> String {
+        let dir = CLI.temporaryDirectory()
+        let single = try Self.single(command + one + ["--quiet", "--out", dir + "/one"])
+        #expect(single.status == 0, "\(single.stderr)")
+        let ranks = try Self.ranks(2, command + two + ["--quiet", "--out", dir + "/two", "--distributed"])
+        #expect(ranks.status == 0, "\(ranks.stderr)")
+        return dir
+    }
 
     static func single(_ arguments: [String]) throws -> CLIResult {
         try run(binary!, arguments)

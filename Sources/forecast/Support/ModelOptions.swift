@@ -72,7 +72,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Seed for initialization, shuffling and dropout.")
     var seed: UInt64 = 42
 
-    @Option(help: "Threads that share each training batch (train: all cores; backtest: 1 per fold, folds run in parallel). Reproducible for a given count.")
+    @Option(help: "Threads that share each training batch (train: all cores, shared between the ranks on a host under --distributed; backtest: 1 per fold, folds run in parallel). Reproducible for a given count.")
     var threads: Int?
 
     /// The configuration for this table: `config()` with the season-aware default window.
