@@ -74,3 +74,10 @@ void csp_run_pair(csp_job job, void *context) {
     while (atomic_load_explicit(&finished, memory_order_acquire) != ticket) relax();
     pthread_mutex_unlock(&callers);
 }
+
+static _Atomic unsigned alternation[64];
+
+int csp_alternate(const void *key) {
+    unsigned long slot = ((unsigned long)key >> 12) * 0x9E3779B97F4A7C15UL >> 58;
+    return (int)(atomic_fetch_add_explicit(&alternation[slot], 1, memory_order_relaxed) & 1);
+}

@@ -13,4 +13,8 @@ typedef void (*csp_job)(void *context, int part);
 /// call csp_run_pair itself.
 void csp_run_pair(csp_job job, void *context);
 
+/// 0, 1, 0, 1, ... on successive calls with the same key (keys that share one of 64 slots share
+/// a sequence); safe from any thread.
+int csp_alternate(const void *key);
+
 #endif
