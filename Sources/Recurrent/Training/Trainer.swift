@@ -95,8 +95,9 @@ public final class Trainer<Scalar: RecurrentScalar> {
                 let begin = state.nextWindow, end = min(begin + options.batchSize, train.count)
                 state.batchIndex += 1
                 let batchIndex = state.batchIndex
-                let (loss, stop) = runBatch(train, indices: state.order[begin..<end], training: true,
-                                            stop: stopRequested?() ?? false)
+                // Ranks ask before the batch, so that the answer travels with the loss sum.
+                let (loss, anyRankStops) = runBatch(train, indices: state.order[begin..<end], training: true,
+                                                    stop: ranks > 1 && stopRequested?() == true)
                 guard loss.isFinite else {
                     parameters.allValues = lastGood
                     throw RecurrentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: "\(loss)")
@@ -111,7 +112,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
                 optimizer.update(values: parameters.values, gradients: parameters.gradients)
                 state.lossSum += loss * Double(end - begin)
                 state.nextWindow = end
-                if stop {
+                if ranks > 1 ? anyRankStops : stopRequested?() == true {
                     interruptedState = snapshot(state, best: best, lastGood: lastGood)
                     throw RecurrentError.interrupted(epoch: epoch, batch: batchIndex)
                 }
