@@ -124,10 +124,13 @@ extension Forecaster {
 
     /// Every rank must have read the same rows and values: folds trained on different ranks
     /// would otherwise be scored together without anyone noticing that a host read another file.
+    /// A collective call: it throws on every rank or on none.
     func checkSameTable(_ table: Table) throws {
         var digest = [UInt64(table.rowCount)]
         for name in config.columns {
-            digest.append(UInt64(try table.column(named: name).withUnsafeBytes { CRC32.checksum($0) }))
+            // A missing column must not throw here, on one rank only, while the others gather.
+            let column = (try? table.column(named: name)) ?? []
+            digest.append(UInt64(column.withUnsafeBytes { CRC32.checksum($0) }) | (column.isEmpty ? 1 << 32 : 0))
         }
         digest.append(UInt64(CRC32.checksum((0..<table.rowCount).flatMap { Array(table.timeString(at: $0).utf8) })))
         let all = try collective!.allGather(digest)
