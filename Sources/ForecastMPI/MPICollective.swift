@@ -74,6 +74,42 @@ public final class MPICollective: Collective {
         }
     }
 
+    public func gather(_ bytes: [UInt8], to root: Int) -> [[UInt8]]? {
+        guard rank == root else {
+            var length = UInt64(bytes.count)
+            MPI_Send(&length, 1, cmpi_uint64(), Int32(root), 0, world)
+            bytes.withUnsafeBytes { send($0, to: root) }
+            return nil
+        }
+        return (0..<size).map { source in
+            guard source != rank else { return bytes }
+            var length: UInt64 = 0
+            MPI_Recv(&length, 1, cmpi_uint64(), Int32(source), 0, world, cmpi_status_ignore())
+            var part = [UInt8](repeating: 0, count: Int(length))
+            part.withUnsafeMutableBytes { receive($0, from: source) }
+            return part
+        }
+    }
+
+    /// Point-to-point in pieces of at most 1 GiB (MPI counts are Int32).
+    private func send(_ bytes: UnsafeRawBufferPointer, to destination: Int) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = min(bytes.count - offset, 1 << 30)
+            MPI_Send(bytes.baseAddress! + offset, Int32(n), cmpi_byte(), Int32(destination), 1, world)
+            offset += n
+        }
+    }
+
+    private func receive(_ bytes: UnsafeMutableRawBufferPointer, from source: Int) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = min(bytes.count - offset, 1 << 30)
+            MPI_Recv(bytes.baseAddress! + offset, Int32(n), cmpi_byte(), Int32(source), 1, world, cmpi_status_ignore())
+            offset += n
+        }
+    }
+
     public func allGather(_ bytes: [UInt8]) -> [[UInt8]] {
         var lengths = [UInt64](repeating: 0, count: size)
         var mine = UInt64(bytes.count)

@@ -44,6 +44,11 @@ public final class ThreadCollective: Collective, @unchecked Sendable {
 
     public func allGather(_ bytes: [UInt8]) -> [[UInt8]] { group.exchange(rank: rank, bytes) }
 
+    public func gather(_ bytes: [UInt8], to root: Int) -> [[UInt8]]? {
+        let all = group.exchange(rank: rank, bytes)
+        return rank == root ? all : nil
+    }
+
     private func sum<T: BinaryFloatingPoint>(_ values: UnsafeMutableBufferPointer<T>) {
         let all = group.exchange(rank: rank, Array(UnsafeRawBufferPointer(values)))
         let parts = all.map { bytes in bytes.withUnsafeBytes { Array($0.bindMemory(to: T.self)) } }

@@ -15,6 +15,9 @@ public protocol Collective: AnyObject {
     func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int)
     /// Every rank's bytes, in rank order, on every rank.
     func allGather(_ bytes: [UInt8]) -> [[UInt8]]
+    /// Every rank's bytes, in rank order, on `root`; nil on the other ranks. Only `root` receives,
+    /// so collecting results costs one copy of them, not one per rank.
+    func gather(_ bytes: [UInt8], to root: Int) -> [[UInt8]]?
 }
 
 extension Collective {

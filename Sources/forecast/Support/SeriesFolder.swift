@@ -5,7 +5,7 @@ import Foundation
 /// A folder of CSV files, one series each, run with the same settings: each series gets its own
 /// output folder (OUT/<file name without .csv>/) and OUT/ gets one summary over all of them
 /// (summary.csv, summary.md, summary.json, report.html). Under MPI, series i runs on rank
-/// i mod ranks; rank 0 receives every series' files, round by round, and writes them.
+/// i mod ranks; rank 0 gathers every series' files, round by round, and writes them.
 struct SeriesFolder {
     let directory: String
     /// The CSV files, sorted by name.
@@ -54,7 +54,7 @@ struct SeriesFolder {
                 }
                 payload = SeriesPayload.encode(summary: summary, artifacts: artifacts)
             }
-            let parts = d.collective?.allGather(payload) ?? [payload]
+            let parts = d.collective.map { $0.gather(payload, to: 0) ?? [] } ?? [payload]
             try d.together {
                 guard d.writes else { return }
                 for part in parts where !part.isEmpty {
