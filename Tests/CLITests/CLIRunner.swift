@@ -38,6 +38,41 @@ enum CLI {
         return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Starts `executable` with `arguments` (without --quiet, so epochs are reported) and sends
+    /// it SIGINT once stderr shows `epoch N/` (with `children`, its child processes instead, as
+    /// mpirun passes a Ctrl-C on to its ranks); returns the exit status and stderr.
+    static func runInterrupted(_ executable: String, _ arguments: [String], atEpoch n: Int,
+                               children: Bool = false) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments.filter { $0 != "--quiet" }
+        p.currentDirectoryURL = root
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        var text = ""
+        while p.isRunning {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if text.contains("epoch \(n)/") { break }
+        }
+        for pid in children ? childProcesses(of: p.processIdentifier) : [p.processIdentifier] { kill(pid, SIGINT) }
+        text += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, text)
+    }
+
+    /// The processes whose parent is `pid`, from /proc.
+    static func childProcesses(of pid: Int32) -> [Int32] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
     static func temporaryDirectory() -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("forecast-cli-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -44,6 +44,25 @@ struct DistributedCLITests {
         }
     }
 
+    @Test("SIGINT to the ranks writes one checkpoint; resuming on 2 ranks ends with one process's weights")
+    func interruptAndResume() throws {
+        let args = ["train", CLI.dataset("sunspots_monthly.csv"), "--target", "sunspots", "--hidden", "16", "--layers", "2",
+                    "--dropout", "0.2", "--epochs", "12", "--patience", "1000", "--seed", "5"]
+        let whole = CLI.temporaryDirectory(), split = CLI.temporaryDirectory()
+        let one = try MPIRun.single(args + ["--threads", "2", "--quiet", "--out", whole])
+        #expect(one.status == 0, "\(one.stderr)")
+        let (status, stderr) = try CLI.runInterrupted("/usr/bin/env", MPIRun.launcher(2) + args + ["--threads", "1", "--out", split, "--distributed"],
+                                                      atEpoch: 3, children: true)
+        #expect(status != 0, "\(stderr)")
+        #expect(stderr.contains("continue with: mpirun -np 2 forecast train --resume \(split) --distributed"), "\(stderr)")
+        #expect(FileManager.default.fileExists(atPath: split + "/checkpoint.json"))
+        let resumed = try MPIRun.ranks(2, ["train", "--resume", split, "--distributed", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let a = try ForecastModel.load(path: whole + "/model.safetensors").network.parameters.allValues
+        let b = try ForecastModel.load(path: split + "/model.safetensors").network.parameters.allValues
+        #expect(a == b)
+    }
+
     @Test("a failure on every rank is reported once, in one line, with a non-zero exit and no output folder")
     func failureReportedOnce() throws {
         let dir = CLI.temporaryDirectory()
@@ -76,7 +95,12 @@ enum MPIRun {
     }
 
     static func ranks(_ n: Int, _ arguments: [String]) throws -> CLIResult {
-        try run("/usr/bin/env", ["mpirun", "-np", "\(n)", "--oversubscribe", "--allow-run-as-root", binary!] + arguments)
+        try run("/usr/bin/env", launcher(n) + arguments)
+    }
+
+    /// `mpirun` and its options for `n` ranks on this machine, then the binary.
+    static func launcher(_ n: Int) -> [String] {
+        ["mpirun", "-np", "\(n)", "--oversubscribe", "--allow-run-as-root", binary!]
     }
 
     private static func run(_ executable: String, _ arguments: [String], seconds: Double = 600) throws -> CLIResult {

@@ -9,37 +9,13 @@ struct InterruptResumeTests {
                             "--layers", "2", "--dropout", "0.2", "--epochs", "12", "--patience", "1000", "--seed", "5",
                             "--threads", "2", "--quiet"]
 
-    /// Starts `forecast` with `arguments` (without --quiet, so epochs are reported) and sends
-    /// SIGINT once stderr shows `epoch N/`; returns the exit status and stderr.
-    func runInterrupted(_ arguments: [String], atEpoch n: Int) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = CLI.executable
-        p.arguments = arguments.filter { $0 != "--quiet" }
-        p.currentDirectoryURL = CLI.root
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        var text = ""
-        while p.isRunning {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-            if text.contains("epoch \(n)/") { break }
-        }
-        kill(p.processIdentifier, SIGINT)
-        text += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
-    }
-
     @Test("SIGINT writes a checkpoint; --resume ends with the uninterrupted run's model, byte for byte")
     func resumeEqualsUninterrupted() throws {
         let whole = CLI.temporaryDirectory(), split = CLI.temporaryDirectory()
         let uninterrupted = try CLI.run(Self.arguments + ["--out", whole])
         #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
 
-        let (status, stderr) = try runInterrupted(Self.arguments + ["--out", split], atEpoch: 3)
+        let (status, stderr) = try CLI.runInterrupted(CLI.executable.path, Self.arguments + ["--out", split], atEpoch: 3)
         #expect(status == 130, "\(stderr)")
         #expect(stderr.contains("continue with: forecast train --resume \(split)"))
         #expect(FileManager.default.fileExists(atPath: split + "/checkpoint.json"))
@@ -91,7 +67,7 @@ struct InterruptResumeTests {
         try FileManager.default.copyItem(atPath: CLI.dataset("sunspots_monthly.csv"), toPath: data)
         var args = Self.arguments
         args[1] = data
-        let (status, _) = try runInterrupted(args + ["--out", dir + "/run"], atEpoch: 2)
+        let (status, _) = try CLI.runInterrupted(CLI.executable.path, args + ["--out", dir + "/run"], atEpoch: 2)
         #expect(status == 130)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: data))
         handle.seekToEndOfFile()
