@@ -63,6 +63,26 @@ struct DistributedCLITests {
         #expect(a == b)
     }
 
+    @Test("ranks that read different files or folders stop together, with one line from rank 0")
+    func mismatchedInputs() throws {
+        let dir = CLI.temporaryDirectory()
+        for sub in ["a", "b"] { try FileManager.default.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true) }
+        for name in ["DAX", "FTSE"] { try FileManager.default.copyItem(atPath: CLI.dataset("eustockmarkets/\(name).csv"), toPath: "\(dir)/a/\(name).csv") }
+        try FileManager.default.copyItem(atPath: CLI.dataset("eustockmarkets/DAX.csv"), toPath: "\(dir)/b/DAX.csv")
+        let folders = try MPIRun.perRank([["backtest", dir + "/a"], ["backtest", dir + "/b"]],
+                                         common: ["--target", "close", "--epochs", "1", "--out", dir + "/out", "--distributed"])
+        #expect(folders.status != 0)
+        #expect(folders.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+            == ["error: rank 1 sees other CSV files in \(dir)/a than rank 0; every rank must see the same folder"], "\(folders.stderr)")
+
+        let files = try MPIRun.perRank([["train", "\(dir)/a/DAX.csv"], ["train", "\(dir)/a/FTSE.csv"]],
+                                       common: ["--target", "close", "--epochs", "1", "--timesteps", "10", "--out", dir + "/out", "--distributed"])
+        #expect(files.status != 0)
+        #expect(files.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1, "\(files.stderr)")
+        #expect(files.stderr.contains("rank 1 has other training or validation windows than rank 0"), "\(files.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
     @Test("a failure on every rank is reported once, in one line, with a non-zero exit and no output folder")
     func failureReportedOnce() throws {
         let dir = CLI.temporaryDirectory()
@@ -96,6 +116,12 @@ enum MPIRun {
 
     static func ranks(_ n: Int, _ arguments: [String]) throws -> CLIResult {
         try run("/usr/bin/env", launcher(n) + arguments)
+    }
+
+    /// One rank per argument list (mpirun's `A : B` form), each followed by `common`.
+    static func perRank(_ arguments: [[String]], common: [String]) throws -> CLIResult {
+        let apps = arguments.map { ["-np", "1", binary!] + $0 + common }
+        return try run("/usr/bin/env", ["mpirun", "--oversubscribe", "--allow-run-as-root"] + Array(apps.joined(separator: [":"])))
     }
 
     /// `mpirun` and its options for `n` ranks on this machine, then the binary.

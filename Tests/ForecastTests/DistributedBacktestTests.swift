@@ -72,15 +72,14 @@ struct DistributedBacktestTests {
         }
     }
 
-    @Test("a rank that read other data makes every rank fail with a message")
+    @Test("a rank that read other data makes every rank fail; rank 0 says why")
     func otherDataIsRefused() throws {
         let results = ThreadCollective.run(ranks: 2) { c in
             try Self.backtest(Self.config(), Self.options(), collective: c, table: try Self.table(seed: c.rank == 0 ? 1 : 2))
         }
-        for r in results {
-            #expect(throws: DistributedError.self) { try r.get() }
-            if case .failure(let e) = r { #expect("\(e)".contains("read other data")) }
-        }
+        #expect(throws: DistributedError.self) { try results[0].get() }
+        if case .failure(let e) = results[0] { #expect("\(e)".contains("rank 1 read other data than rank 0")) }
+        #expect(throws: DistributedError.peerFailed(rank: 0)) { try results[1].get() }
     }
 
     @Test("fit: a rank whose data is too short fails with its own error, the other with peerFailed, and neither hangs")

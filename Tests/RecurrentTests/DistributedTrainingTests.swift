@@ -58,17 +58,16 @@ struct DistributedTrainingTests {
         }
     }
 
-    @Test("a rank with other data makes every rank fail with a message, before any step")
+    @Test("a rank with other data makes every rank fail before any step; rank 0 says why")
     func otherDataIsRefused() throws {
         let data = try sineWindows(count: 90, timesteps: 8, horizon: 2, seed: 3)
         let other = try sineWindows(count: 90, timesteps: 8, horizon: 2, seed: 9)
         let results = ThreadCollective.run(ranks: 2) { c in
             try Self.train(threads: 1, collective: c, data: c.rank == 0 ? data : other, validation: data)
         }
-        for r in results {
-            #expect(throws: DistributedError.self) { try r.get() }
-            if case .failure(let e) = r { #expect("\(e)".contains("other training or validation windows")) }
-        }
+        #expect(throws: DistributedError.self) { try results[0].get() }
+        if case .failure(let e) = results[0] { #expect("\(e)".contains("rank 1 has other training or validation windows than rank 0")) }
+        #expect(throws: DistributedError.peerFailed(rank: 0)) { try results[1].get() }
     }
 
     @Test("a failure on one rank is thrown on every rank: its own error there, peerFailed elsewhere")

@@ -124,7 +124,7 @@ extension Forecaster {
 
     /// Every rank must have read the same rows and values: folds trained on different ranks
     /// would otherwise be scored together without anyone noticing that a host read another file.
-    /// A collective call: it throws on every rank or on none.
+    /// A collective call: it throws on every rank or on none; rank 0 says why.
     func checkSameTable(_ table: Table) throws {
         var digest = [UInt64(table.rowCount)]
         for name in config.columns {
@@ -134,8 +134,9 @@ extension Forecaster {
         }
         digest.append(UInt64(CRC32.checksum((0..<table.rowCount).flatMap { Array(table.timeString(at: $0).utf8) })))
         let all = try collective!.allGather(digest)
-        if let other = all.indices.first(where: { all[$0] != all[rank] }) {
-            throw DistributedError.mismatch("rank \(other) read other data than rank \(rank) (rows or values differ); every rank must read the same file")
+        if let other = all.indices.first(where: { all[$0] != all[0] }) {
+            guard rank == 0 else { throw DistributedError.peerFailed(rank: 0) }
+            throw DistributedError.mismatch("rank \(other) read other data than rank 0 (rows or values differ); every rank must read the same file")
         }
     }
 

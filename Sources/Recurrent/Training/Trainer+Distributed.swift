@@ -13,6 +13,7 @@ extension Trainer {
 
     /// Before the first batch: every rank must hold the same training and validation windows
     /// and options; a host that read another file would otherwise train on a silent mixture.
+    /// Throws on every rank; rank 0 says why, the others `peerFailed`.
     func checkSameInputs(train: SampleSet<Scalar>, validation: SampleSet<Scalar>?) throws {
         var sets = Fingerprint()
         sets.add(train)
@@ -22,11 +23,11 @@ extension Trainer {
                   options.shuffle ? 1 : 0, options.patience ?? -1, network.parameters.count] { settings.add(UInt64(bitPattern: Int64(v))) }
         settings.add(options.learningRate.bitPattern)
         let all = collective!.allGather(Fingerprint.bytes(of: [sets.value, settings.value]))
-        let mine = all[rank]
-        for (other, bytes) in all.enumerated() where bytes != mine {
-            throw DistributedError.mismatch(bytes[..<8] != mine[..<8]
-                ? "rank \(other) has other training or validation windows than rank \(rank); every rank must read the same data"
-                : "rank \(other) has other training options, threads or network size than rank \(rank)")
+        if let other = all.indices.first(where: { all[$0] != all[0] }) {
+            guard rank == 0 else { throw DistributedError.peerFailed(rank: 0) }
+            throw DistributedError.mismatch(all[other][..<8] != all[0][..<8]
+                ? "rank \(other) has other training or validation windows than rank 0; every rank must read the same data"
+                : "rank \(other) has other training options, threads or network size than rank 0")
         }
     }
 

@@ -38,6 +38,7 @@ struct SeriesFolder {
     /// command then ends with an error naming how many failed.
     func run(_ d: Distribution, out: String, force: Bool, kind: String, progress: Progress,
              job: (String) throws -> (SeriesSummary, RunArtifacts)) throws -> [SeriesSummary] {
+        try checkSameFiles(d)
         var summaries: [SeriesSummary] = []
         let rounds = (files.count + d.ranks - 1) / d.ranks
         for round in 0..<rounds {
@@ -72,6 +73,18 @@ struct SeriesFolder {
             try Self.summaryArtifacts(summaries, kind: kind, source: directory).write(to: out, force: force)
         }
         return summaries
+    }
+
+    /// Every rank must list the same files: the rounds of `run` are counted from them, and a
+    /// host whose folder differs would otherwise leave the others waiting. Throws on every rank;
+    /// rank 0 says why.
+    private func checkSameFiles(_ d: Distribution) throws {
+        guard let collective = d.collective, collective.size > 1 else { return }
+        let lists = collective.allGather(Array(files.map { ($0 as NSString).lastPathComponent }.joined(separator: "\n").utf8))
+        if let other = lists.indices.first(where: { lists[$0] != lists[0] }) {
+            guard d.rank == 0 else { throw DistributedError.peerFailed(rank: 0) }
+            throw SeriesFolderError(description: "rank \(other) sees other CSV files in \(directory) than rank 0; every rank must see the same folder")
+        }
     }
 
     /// summary.csv, summary.md, summary.json and report.html over all series.
