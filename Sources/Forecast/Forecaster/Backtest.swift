@@ -50,7 +50,7 @@ extension Forecaster {
     public func backtest(_ table: Table, options: BacktestOptions = BacktestOptions(),
                          progress: ((String) -> Void)? = nil) throws -> BacktestResult {
         let c = config
-        let (folds, trains, season) = try agreed { () throws -> ([Ingest.BacktestFold], [Bool], Int) in
+        let (folds, trains, season) = try collective.together { () throws -> ([Ingest.BacktestFold], [Bool], Int) in
             let folds = try RollingOrigins.folds(time: table.time, window: options.window, start: options.start,
                                                  stride: options.stride ?? c.horizon, horizon: c.horizon)
             guard !folds.isEmpty else { throw ForecastError.notEnoughData("the backtest has no folds: the start leaves no room for a horizon of \(c.horizon)") }
@@ -79,7 +79,7 @@ extension Forecaster {
         if independent && (options.parallelFolds > 1 || ranks > 1) {
             // Fold i trains on rank i mod ranks; each rank runs its folds on parallelFolds threads.
             let mine = folds.indices.filter { $0 % ranks == rank }
-            let outcomes = try agreed {
+            let outcomes = try collective.together {
                 try FoldRunner.map(mine.indices, threads: options.parallelFolds) { k -> FoldOutcome in
                     let fold = folds[mine[k]]
                     let f = try Forecaster(config: c)
@@ -107,7 +107,7 @@ extension Forecaster {
                     histories[fold.index] = h
                     progress?("fold \(fold.index + 1)/\(folds.count): trained on rows \(fold.train.lowerBound)..<\(fold.train.upperBound), \(h.epochs.count) epochs")
                 }
-                foldRecords[i] = try agreed { try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season) }
+                foldRecords[i] = try collective.together { try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season) }
             }
             lastModel = f.model!
         }

@@ -81,7 +81,7 @@ public final class Forecaster {
         interruptedState = nil
         let rows = rows ?? 0..<table.rowCount
         let c = config
-        let (scaler, train, validation, trainEnd, validationRows) = try agreed { () throws -> (Scaler, SampleSet<Float>, SampleSet<Float>?, Int, Int) in
+        let (scaler, train, validation, trainEnd, validationRows) = try collective.together { () throws -> (Scaler, SampleSet<Float>, SampleSet<Float>?, Int, Int) in
             let span = c.timesteps + c.horizon
             guard rows.count >= span else {
                 throw ForecastError.notEnoughData("\(rows.count) rows cannot make one window of \(c.timesteps) timesteps + \(c.horizon) horizon")
@@ -163,12 +163,6 @@ public final class Forecaster {
     }
 
     // MARK: Helpers
-
-    /// `body` on every rank, failing on all when it fails on any (see `Collective.together`).
-    func agreed<T>(_ body: () throws -> T) throws -> T {
-        guard let collective, collective.size > 1 else { return try body() }
-        return try collective.together(body)
-    }
 
     /// Scaled input and target columns over all rows of the table.
     func scaledColumns(_ table: Table, scaler: Scaler) throws -> (inputs: [[Float]], targets: [[Float]]) {

@@ -42,6 +42,15 @@ extension Collective {
     }
 }
 
+extension Optional where Wrapped == any Collective {
+    /// `body` on every rank, failing on all when it fails on any (see `Collective.together`);
+    /// without a collective, or with one rank, just `body`.
+    public func together<T>(_ body: () throws -> T) throws -> T {
+        guard let collective = self, collective.size > 1 else { return try body() }
+        return try collective.together(body)
+    }
+}
+
 /// Failures particular to a distributed run.
 public enum DistributedError: Error, CustomStringConvertible, Equatable {
     /// Another rank failed; it reports its own error.

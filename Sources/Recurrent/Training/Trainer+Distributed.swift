@@ -4,13 +4,6 @@ extension Trainer {
     var rank: Int { collective?.rank ?? 0 }
     var threadsPerRank: Int { max(1, options.threads) }
 
-    /// Runs `body` on every rank and throws on all of them when it throws on any (see
-    /// `Collective.together`); without a collective, just runs it.
-    func agreed<T>(_ body: () throws -> T) throws -> T {
-        guard let collective, collective.size > 1 else { return try body() }
-        return try collective.together(body)
-    }
-
     /// Before the first batch: every rank must hold the same training and validation windows
     /// and options; a host that read another file would otherwise train on a silent mixture.
     /// Throws on every rank; rank 0 says why, the others `peerFailed`.

@@ -62,7 +62,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
     @_specialize(where Scalar == Double)
     public func fit(train: SampleSet<Scalar>, validation: SampleSet<Scalar>? = nil, resumingFrom saved: TrainingState? = nil,
                     progress: ((EpochRecord) -> Void)? = nil) throws -> TrainingHistory {
-        try agreed {
+        try collective.together {
             try options.validate()
             try checkCompatible(train)
             if let validation { try checkCompatible(validation) }
@@ -70,7 +70,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
             if let saved { try restore(saved, windows: train.count) }
         }
         if ranks > 1 {
-            // Collective calls of their own, outside `agreed`; they throw on every rank alike.
+            // Collective calls of their own, outside `together`; they throw on every rank alike.
             try checkSameInputs(train: train, validation: validation)
             synchronizeWeights()
         }

@@ -39,10 +39,7 @@ struct Distribution {
     }
 
     /// Runs `body` on every rank; when it throws anywhere, all ranks throw (see `Collective.together`).
-    func together<T>(_ body: () throws -> T) throws -> T {
-        guard let collective else { return try body() }
-        return try collective.together(body)
-    }
+    func together<T>(_ body: () throws -> T) throws -> T { try collective.together(body) }
 
     /// A command body as one rank: errors as `reportingErrors` prints them, once for the whole
     /// job (by the lowest failing rank), and MPI shut down on every way out.
