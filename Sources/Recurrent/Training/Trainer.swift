@@ -209,9 +209,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
         parts = (first..<last).map { g in B * g / P..<B * (g + 1) / P }
         let indices = Array(indices)
         var loss = 0.0
-        if parts.count == 1 && P == 1 {
-            loss = slots[0].forward(set, indices: indices[...], loss: options.loss, training: training, share: 1)
-        } else if !parts.isEmpty {
+        if !parts.isEmpty {
             let slots = self.slots, parts = self.parts, lossKind = options.loss
             let work: @Sendable (Int) -> Void = { j in
                 let share = Double(parts[j].count) / Double(B)

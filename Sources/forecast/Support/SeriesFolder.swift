@@ -207,8 +207,3 @@ enum SeriesPayload {
 struct SeriesFolderError: Error, CustomStringConvertible {
     let description: String
 }
-
-/// An error as one line of text.
-func oneLine(_ error: Error) -> String {
-    "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-}

@@ -42,10 +42,14 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch DistributedError.peerFailed {
         throw ExitCode(1)  // the failing rank prints the error
     } catch {
-        let line = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-        FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(oneLine(error))\n".utf8))
         throw ExitCode(1)
     }
+}
+
+/// An error as one line of text.
+func oneLine(_ error: Error) -> String {
+    "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
 }
 
 func jsonText(_ value: some Encodable) throws -> String {
