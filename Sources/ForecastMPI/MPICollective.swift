@@ -66,10 +66,17 @@ public final class MPICollective: Collective {
     }
 
     public func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int) {
+        Self.inPieces(bytes.count) { offset, n in
+            MPI_Bcast(bytes.baseAddress! + offset, n, cmpi_byte(), Int32(root), world)
+        }
+    }
+
+    /// MPI counts are Int32: a buffer goes in pieces of at most 1 GiB, as (offset, count).
+    private static func inPieces(_ count: Int, _ body: (Int, Int32) -> Void) {
         var offset = 0
-        while offset < bytes.count {  // MPI counts are Int32
-            let n = min(bytes.count - offset, 1 << 30)
-            MPI_Bcast(bytes.baseAddress! + offset, Int32(n), cmpi_byte(), Int32(root), world)
+        while offset < count {
+            let n = min(count - offset, 1 << 30)
+            body(offset, Int32(n))
             offset += n
         }
     }
@@ -91,22 +98,15 @@ public final class MPICollective: Collective {
         }
     }
 
-    /// Point-to-point in pieces of at most 1 GiB (MPI counts are Int32).
     private func send(_ bytes: UnsafeRawBufferPointer, to destination: Int) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = min(bytes.count - offset, 1 << 30)
-            MPI_Send(bytes.baseAddress! + offset, Int32(n), cmpi_byte(), Int32(destination), 1, world)
-            offset += n
+        Self.inPieces(bytes.count) { offset, n in
+            MPI_Send(bytes.baseAddress! + offset, n, cmpi_byte(), Int32(destination), 1, world)
         }
     }
 
     private func receive(_ bytes: UnsafeMutableRawBufferPointer, from source: Int) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = min(bytes.count - offset, 1 << 30)
-            MPI_Recv(bytes.baseAddress! + offset, Int32(n), cmpi_byte(), Int32(source), 1, world, cmpi_status_ignore())
-            offset += n
+        Self.inPieces(bytes.count) { offset, n in
+            MPI_Recv(bytes.baseAddress! + offset, n, cmpi_byte(), Int32(source), 1, world, cmpi_status_ignore())
         }
     }
 

@@ -23,18 +23,23 @@ enum CLI {
 
     static func dataset(_ name: String) -> String { root.appendingPathComponent("datasets/\(name)").path }
 
-    static func run(_ arguments: [String]) throws -> CLIResult {
+    /// Runs `program` (the built forecast by default) and collects its output; one that is still
+    /// running after `seconds` is terminated, so a hang fails the test instead of stalling it.
+    static func run(_ arguments: [String], program: URL = executable, seconds: Double = 600) throws -> CLIResult {
         let p = Process()
-        p.executableURL = executable
+        p.executableURL = program
         p.arguments = arguments
         p.currentDirectoryURL = root
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
+        watchdog.cancel()
         return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 

@@ -95,7 +95,8 @@ struct DistributedCLITests {
     }
 }
 
-/// Starts the MPI-built forecast alone or under mpirun, with a time limit so a hang fails the test.
+/// Starts the MPI-built forecast alone or under mpirun (through `CLI.run`, whose time limit turns
+/// a hang into a failure).
 enum MPIRun {
     static var binary: String? { ProcessInfo.processInfo.environment["FORECAST_MPI_BIN"] }
 
@@ -111,39 +112,22 @@ enum MPIRun {
     }
 
     static func single(_ arguments: [String]) throws -> CLIResult {
-        try run(binary!, arguments)
+        try CLI.run(arguments, program: URL(fileURLWithPath: binary!))
     }
 
     static func ranks(_ n: Int, _ arguments: [String]) throws -> CLIResult {
-        try run("/usr/bin/env", launcher(n) + arguments)
+        try CLI.run(launcher(n) + arguments, program: URL(fileURLWithPath: "/usr/bin/env"))
     }
 
     /// One rank per argument list (mpirun's `A : B` form), each followed by `common`.
     static func perRank(_ arguments: [[String]], common: [String]) throws -> CLIResult {
         let apps = arguments.map { ["-np", "1", binary!] + $0 + common }
-        return try run("/usr/bin/env", ["mpirun", "--oversubscribe", "--allow-run-as-root"] + Array(apps.joined(separator: [":"])))
+        return try CLI.run(["mpirun", "--oversubscribe", "--allow-run-as-root"] + Array(apps.joined(separator: [":"])),
+                           program: URL(fileURLWithPath: "/usr/bin/env"))
     }
 
     /// `mpirun` and its options for `n` ranks on this machine, then the binary.
     static func launcher(_ n: Int) -> [String] {
         ["mpirun", "-np", "\(n)", "--oversubscribe", "--allow-run-as-root", binary!]
-    }
-
-    private static func run(_ executable: String, _ arguments: [String], seconds: Double = 600) throws -> CLIResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.currentDirectoryURL = CLI.root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let watchdog = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        watchdog.cancel()
-        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 }
