@@ -104,13 +104,7 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         try Distribution.run(distributed) { d in
             if SeriesFolder.isFolder(file) { return try runFolder(d) }
-            let (table, config, options) = try d.together { () throws -> (Table, ForecastConfig, BacktestOptions) in
-                let table = try Forecaster.readTable(path: file, config: try model.config())
-                let config = try model.config(for: table)
-                var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
-                options.parallelFolds = parallelFolds ?? d.defaultThreads
-                return (table, config, options)
-            }
+            let (table, config, options) = try d.together { try inputs(file, d) }
             let progress = Progress(quiet: output.quiet || output.json || !d.writes)
             let forecaster = try Forecaster(config: config)
             forecaster.collective = d.collective
@@ -132,15 +126,21 @@ struct BacktestCommand: ParsableCommand {
         }
     }
 
+    /// One CSV file read with the model flags, its configuration and the backtest options.
+    private func inputs(_ path: String, _ d: Distribution) throws -> (Table, ForecastConfig, BacktestOptions) {
+        let table = try Forecaster.readTable(path: path, config: try model.config())
+        let config = try model.config(for: table)
+        var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
+        options.parallelFolds = parallelFolds ?? d.defaultThreads
+        return (table, config, options)
+    }
+
     /// A folder of CSV files: one backtest per series, spread over the ranks.
     private func runFolder(_ d: Distribution) throws {
         let folder = try d.together { try SeriesFolder(file) }
         let progress = Progress(quiet: output.quiet || output.json || !d.writes)
         let rows = try folder.run(d, out: out, force: output.force, kind: "Backtest", progress: progress) { path in
-            let table = try Forecaster.readTable(path: path, config: try model.config())
-            let config = try model.config(for: table)
-            var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
-            options.parallelFolds = parallelFolds ?? d.defaultThreads
+            let (table, config, options) = try inputs(path, d)
             let result = try Forecaster(config: config).backtest(table, options: options)
             let artifacts = try RunArtifacts.backtest(result, lastModel: result.lastModel, config: config, table: table,
                                                       source: (path as NSString).lastPathComponent)

@@ -57,9 +57,7 @@ struct TrainCommand: ParsableCommand {
                     let table = try Forecaster.readTable(path: checkpoint.file, config: checkpoint.config)
                     return (checkpoint.file, resume, checkpoint.state, table, checkpoint.config)
                 }
-                let table = try Forecaster.readTable(path: self.file!, config: try model.config())
-                var config = try model.config(for: table)
-                if config.threads == nil { config.threads = d.defaultThreads }
+                let (table, config) = try inputs(self.file!, d)
                 return (self.file!, self.out, nil, table, config)
             }
             let progress = Progress(quiet: output.quiet || output.json || !d.writes)
@@ -105,14 +103,21 @@ struct TrainCommand: ParsableCommand {
         return (artifacts, evaluation)
     }
 
+    /// One CSV file read with the model flags, and its configuration (threads: this rank's share
+    /// of the host's cores unless --threads says otherwise).
+    private func inputs(_ path: String, _ d: Distribution) throws -> (Table, ForecastConfig) {
+        let table = try Forecaster.readTable(path: path, config: try model.config())
+        var config = try model.config(for: table)
+        if config.threads == nil { config.threads = d.defaultThreads }
+        return (table, config)
+    }
+
     /// A folder of CSV files: one model per series, spread over the ranks.
     private func runFolder(_ d: Distribution, folder path: String) throws {
         let folder = try d.together { try SeriesFolder(path) }
         let progress = Progress(quiet: output.quiet || output.json || !d.writes)
         let rows = try folder.run(d, out: out, force: output.force, kind: "Training", progress: progress) { file in
-            let table = try Forecaster.readTable(path: file, config: try model.config())
-            var config = try model.config(for: table)
-            if config.threads == nil { config.threads = d.defaultThreads }
+            let (table, config) = try inputs(file, d)
             let forecaster = try Forecaster(config: config)
             let history = try forecaster.fit(table)
             let (artifacts, evaluation) = try Self.results(forecaster: forecaster, history: history, table: table, file: file)
