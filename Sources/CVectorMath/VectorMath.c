@@ -29,6 +29,7 @@ typedef int v4i __attribute__((vector_size(16)));
 #define ATTR __attribute__((target("avx2")))
 #define NAME(x) x##_avx2
 #include "VectorMathBody.inc"
+#include "LSTMStepBody.inc"
 #undef VF
 #undef VI
 #undef LANES
@@ -43,6 +44,7 @@ typedef int v4i __attribute__((vector_size(16)));
 #define ATTR
 #define NAME(x) x##_base
 #include "VectorMathBody.inc"
+#include "LSTMStepBody.inc"
 
 static int has_avx2(void) {
     static int cached = -1;
@@ -75,3 +77,25 @@ void cvm_tanh(const float *src, float *dst, long n) {
 
 void cvm_sigmoid_baseline(const float *src, float *dst, long n) { sigmoid_base(src, dst, n); }
 void cvm_tanh_baseline(const float *src, float *dst, long n) { tanh_base(src, dst, n); }
+
+void cvm_lstm_forward(long batch, long hidden, float *gates, const float *c_prev, float *c, float *c_tanh,
+                      float *h, long ldh) {
+    if (cvm_uses_avx2()) lstm_forward_avx2(batch, hidden, gates, c_prev, c, c_tanh, h, ldh);
+    else lstm_forward_base(batch, hidden, gates, c_prev, c, c_tanh, h, ldh);
+}
+
+void cvm_lstm_backward(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,
+                       const float *c_prev, const float *c_tanh, float *d_gates) {
+    if (cvm_uses_avx2()) lstm_backward_avx2(batch, hidden, dh, ldh, dc, gates, c_prev, c_tanh, d_gates);
+    else lstm_backward_base(batch, hidden, dh, ldh, dc, gates, c_prev, c_tanh, d_gates);
+}
+
+void cvm_lstm_forward_baseline(long batch, long hidden, float *gates, const float *c_prev, float *c,
+                               float *c_tanh, float *h, long ldh) {
+    lstm_forward_base(batch, hidden, gates, c_prev, c, c_tanh, h, ldh);
+}
+
+void cvm_lstm_backward_baseline(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,
+                                const float *c_prev, const float *c_tanh, float *d_gates) {
+    lstm_backward_base(batch, hidden, dh, ldh, dc, gates, c_prev, c_tanh, d_gates);
+}

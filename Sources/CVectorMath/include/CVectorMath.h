@@ -16,4 +16,20 @@ int cvm_uses_avx2(void);
 void cvm_sigmoid_baseline(const float *src, float *dst, long n);
 void cvm_tanh_baseline(const float *src, float *dst, long n);
 
+
+/// One LSTM time step for `batch` rows, fused (the equations of Recurrent's LSTMKernel, same
+/// operations in the same order): gates (batch, 4·hidden) pre-activations in, activations
+/// i, f, g, o out; c_prev (batch, hidden) or NULL for zeros; c, c_tanh (batch, hidden) out;
+/// h out, rows ldh apart.
+void cvm_lstm_forward(long batch, long hidden, float *gates, const float *c_prev, float *c, float *c_tanh,
+                      float *h, long ldh);
+/// Its backward: dh (rows ldh apart) and dc (dL/dc_t through the cell path) in; dc becomes
+/// dL/dc_{t-1}; d_gates (batch, 4·hidden) out.
+void cvm_lstm_backward(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,
+                       const float *c_prev, const float *c_tanh, float *d_gates);
+void cvm_lstm_forward_baseline(long batch, long hidden, float *gates, const float *c_prev, float *c,
+                               float *c_tanh, float *h, long ldh);
+void cvm_lstm_backward_baseline(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,
+                                const float *c_prev, const float *c_tanh, float *d_gates);
+
 #endif
