@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["CLibCSV"], swiftSettings: numericSettings),
         .target(name: "CVectorMath"),
         .target(name: "CSpinPool"),
-        .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath", "CSpinPool"], swiftSettings: numericSettings),
+        .target(name: "CPackedProduct"),
+        .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath", "CSpinPool", "CPackedProduct"], swiftSettings: numericSettings),
         .target(name: "Report", swiftSettings: numericSettings),
         .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report"]),
         .systemLibrary(
@@ -57,7 +58,7 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(name: "forecast-fuzz", dependencies: ["Forecast", "CFuzzDriver"]),
         .target(name: "TestSupport", dependencies: ["Recurrent"], path: "Tests/TestSupport"),
-        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "CVectorMath", "TestSupport"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "CVectorMath", "CPackedProduct", "TestSupport"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "TestSupport"], resources: [.copy("Fixtures")]),

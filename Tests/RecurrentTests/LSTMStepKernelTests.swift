@@ -3,13 +3,25 @@ import Recurrent
 import Testing
 
 /// CVectorMath's fused LSTM step against the equations written out one element at a time in
-/// Swift with the same operations in the same order: the results must be the same bits, on the
-/// AVX2 path and on the baseline one, for widths that leave a partial vector and for the zero
+/// Swift with the same operations in the same order (and the same path's sigmoid and tanh): the
+/// results must be the same bits, on the AVX2 path and on the baseline one, for widths that leave a partial vector and for the zero
 /// initial state.
 @Suite("Fused LSTM step kernels")
 struct LSTMStepKernelTests {
-    static func σ(_ x: Float) -> Float { var y: Float = 0; Float.sigmoid([x], &y, count: 1); return y }
-    static func tanh(_ x: Float) -> Float { var y: Float = 0; Float.tanh([x], &y, count: 1); return y }
+    /// The activations of the path under test (AVX2 + FMA or baseline round differently).
+    struct Activations {
+        let baseline: Bool
+        func σ(_ x: Float) -> Float {
+            var y: Float = 0
+            if baseline { cvm_sigmoid_baseline([x], &y, 1) } else { Float.sigmoid([x], &y, count: 1) }
+            return y
+        }
+        func tanh(_ x: Float) -> Float {
+            var y: Float = 0
+            if baseline { cvm_tanh_baseline([x], &y, 1) } else { Float.tanh([x], &y, count: 1) }
+            return y
+        }
+    }
 
     struct Case {
         let batch: Int, hidden: Int, ldh: Int
@@ -34,7 +46,7 @@ struct LSTMStepKernelTests {
     @Test("forward: activations, c, tanh(c) and h equal the element-by-element equations bit for bit",
           arguments: cases.indices, [false, true])
     func forward(index: Int, baseline: Bool) {
-        let k = Self.cases[index], H = k.hidden
+        let k = Self.cases[index], H = k.hidden, act = Activations(baseline: baseline)
         var gates = k.gates
         var c = [Float](repeating: 9, count: k.batch * H), cTanh = c
         var h = [Float](repeating: 7, count: k.batch * k.ldh)
@@ -47,10 +59,10 @@ struct LSTMStepKernelTests {
         for b in 0..<k.batch {
             for j in 0..<H {
                 let a = b * 4 * H + j
-                let i = Self.σ(k.gates[a]), f = Self.σ(k.gates[a + H])
-                let gg = Self.tanh(k.gates[a + 2 * H]), o = Self.σ(k.gates[a + 3 * H])
+                let i = act.σ(k.gates[a]), f = act.σ(k.gates[a + H])
+                let gg = act.tanh(k.gates[a + 2 * H]), o = act.σ(k.gates[a + 3 * H])
                 let cv = k.cPrev.map { f * $0[b * H + j] + i * gg } ?? i * gg
-                let tc = Self.tanh(cv)
+                let tc = act.tanh(cv)
                 #expect([gates[a], gates[a + H], gates[a + 2 * H], gates[a + 3 * H]].map(\.bitPattern)
                         == [i, f, gg, o].map(\.bitPattern), "row \(b) unit \(j)")
                 #expect(c[b * H + j].bitPattern == cv.bitPattern)
@@ -65,10 +77,10 @@ struct LSTMStepKernelTests {
     @Test("backward: dGates and dc_{t-1} equal the element-by-element equations bit for bit",
           arguments: cases.indices, [false, true])
     func backward(index: Int, baseline: Bool) {
-        let k = Self.cases[index], H = k.hidden
+        let k = Self.cases[index], H = k.hidden, act = Activations(baseline: baseline)
         // Activations as forward leaves them.
-        let acts = k.gates.enumerated().map { n, x in (n / H) % 4 == 2 ? Self.tanh(x) : Self.σ(x) }
-        let cTanh = (0..<k.batch * H).map { Self.tanh(Float($0 % 11) / 4 - 1.2) }
+        let acts = k.gates.enumerated().map { n, x in (n / H) % 4 == 2 ? act.tanh(x) : act.σ(x) }
+        let cTanh = (0..<k.batch * H).map { act.tanh(Float($0 % 11) / 4 - 1.2) }
         var dc = k.dc
         var dGates = [Float](repeating: 5, count: k.batch * 4 * H)
         let run = baseline ? cvm_lstm_backward_baseline : cvm_lstm_backward

@@ -1,16 +1,17 @@
 #ifndef CVECTORMATH_H
 #define CVECTORMATH_H
 
-/// Float32 sigmoid and tanh over arrays, 8 lanes at a time, with one code path compiled twice:
-/// for AVX2 (256-bit registers) and for baseline x86-64 (SSE2), chosen once at run time from the
-/// CPU's features. Both paths perform the same IEEE operations in the same order (no FMA
-/// contraction), so they give bit-identical results on every x86-64 machine.
+/// Float32 sigmoid and tanh over arrays, 8 lanes at a time, with one algorithm compiled twice:
+/// for AVX2 with FMA (256-bit registers, fused multiply-adds) and for baseline x86-64 (SSE2),
+/// chosen once at run time from the CPU's features. The two paths differ in the last bit or two
+/// (fused versus separate roundings), both within a few ulp of the exact values; each is
+/// deterministic.
 
 /// dst[i] = 1 / (1 + exp(-src[i])) for i < n; src may equal dst.
 void cvm_sigmoid(const float *src, float *dst, long n);
 /// dst[i] = tanh(src[i]) for i < n; src may equal dst.
 void cvm_tanh(const float *src, float *dst, long n);
-/// 1 when the AVX2 path is in use.
+/// 1 when the AVX2 + FMA path is in use.
 int cvm_uses_avx2(void);
 /// The baseline (SSE2) path whatever the CPU, for tests and comparisons.
 void cvm_sigmoid_baseline(const float *src, float *dst, long n);
@@ -31,5 +32,14 @@ void cvm_lstm_forward_baseline(long batch, long hidden, float *gates, const floa
                                float *c_tanh, float *h, long ldh);
 void cvm_lstm_backward_baseline(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,
                                 const float *c_prev, const float *c_tanh, float *d_gates);
+
+/// Adam's constants for one step: p ← p·(1 − lr·decoupled_decay) (AdamW), g ← g + coupled_decay·p
+/// (Adam's L2), and the bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ.
+struct cvm_adam_constants {
+    double lr, beta1, beta2, eps, decoupled_decay, coupled_decay, correction1, correction2;
+};
+/// One Adam step over n float parameters with double moments m and v (none of the arrays overlap).
+void cvm_adam_step(long n, float *values, const float *gradients, double *m, double *v,
+                   const struct cvm_adam_constants *constants);
 
 #endif

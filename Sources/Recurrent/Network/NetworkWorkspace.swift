@@ -15,6 +15,9 @@ final class DirectionWorkspace<Scalar: RecurrentScalar> {
     let dHh = ScalarBuffer<Scalar>()
     /// LSTM only, (B, H): dL/dc carried from step to step.
     let dc = ScalarBuffer<Scalar>()
+    /// The time loop's products: h_{t-1} · W_hhᵀ forward, dA_t · W_hh backward.
+    let recurrentForward = RecurrentProduct<Scalar>()
+    let recurrentBackward = RecurrentProduct<Scalar>()
 
     func reserve(shape: NetworkShape, timesteps T: Int, batch B: Int) {
         let H = shape.hiddenSize, gh = shape.cell.gateCount * H

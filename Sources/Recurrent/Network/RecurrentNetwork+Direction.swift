@@ -22,19 +22,17 @@ extension RecurrentNetwork {
 
         // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH); LSTM and RNN fold b_hh in here too.
         let bih = p + slots.biasIH, bhh = p + slots.biasHH
-        for row in 0..<T * B {
-            let g = gates + row * GH
-            if shape.cell == .gru {
-                g.update(from: bih, count: GH)
-            } else {
-                for j in 0..<GH { g[j] = bih[j] + bhh[j] }
-            }
+        if shape.cell == .gru {
+            gates.update(from: bih, count: GH)
+        } else {
+            for j in 0..<GH { gates[j] = bih[j] + bhh[j] }
         }
+        for row in stride(from: 1, to: T * B, by: 1) { (gates + row * GH).update(from: gates, count: GH) }
         Scalar.gemm(transposeA: false, transposeB: true, m: T * B, n: GH, k: I,
                     alpha: 1, a: input, lda: I, b: p + slots.weightIH, ldb: I,
                     beta: 1, c: gates, ldc: GH)
 
-        let whh = UnsafePointer(p + slots.weightHH)
+        ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
         for s in 0..<T {
             let t = time(step: s, direction: d)
             let tp = time(step: s - 1, direction: d)
@@ -44,10 +42,7 @@ extension RecurrentNetwork {
             switch shape.cell {
             case .lstm, .rnn:
                 // gates_t (B, GH) += h_{t-1} (B, H) · W_hhᵀ (H, GH)
-                if let hPrev {
-                    Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: H,
-                                alpha: 1, a: hPrev, lda: DH, b: whh, ldb: H, beta: 1, c: g, ldc: GH)
-                }
+                if let hPrev { ws.recurrentForward.multiply(m: B, a: hPrev, lda: DH, c: g, ldc: GH) }
                 if shape.cell == .lstm {
                     let cPrev: UnsafePointer<Scalar>? = s == 0 ? nil : UnsafePointer(ws.cells.pointer + tp * B * H)
                     LSTMKernel.forward(batch: B, hidden: H, gates: g, cPrev: cPrev,
@@ -60,10 +55,7 @@ extension RecurrentNetwork {
                 // hh_t (B, 3H) = b_hh + h_{t-1} (B, H) · W_hhᵀ (H, 3H)
                 let u = ws.hh.pointer + t * B * GH
                 for b in 0..<B { (u + b * GH).update(from: bhh, count: GH) }
-                if let hPrev {
-                    Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: H,
-                                alpha: 1, a: hPrev, lda: DH, b: whh, ldb: H, beta: 1, c: u, ldc: GH)
-                }
+                if let hPrev { ws.recurrentForward.multiply(m: B, a: hPrev, lda: DH, c: u, ldc: GH) }
                 GRUKernel.forward(batch: B, hidden: H, gates: g, hh: u, hPrev: hPrev, h: h, ldh: DH)
             }
         }
@@ -84,7 +76,7 @@ extension RecurrentNetwork {
         let gates = ws.gates.pointer, dGates = ws.dGates.pointer
         // LSTM and RNN: dL/d(W_hh h + b_hh) equals dL/d(W_ih x + b_ih), so they share dGates.
         let dHh = shape.cell == .gru ? ws.dHh.pointer : dGates
-        let whh = UnsafePointer(p + slots.weightHH)
+        ws.recurrentBackward.use(p + slots.weightHH, ldb: H, k: GH, n: H, transposed: false)
         if shape.cell == .lstm { ws.dc.zero(B * H) }
 
         for s in stride(from: T - 1, through: 0, by: -1) {
@@ -108,10 +100,7 @@ extension RecurrentNetwork {
                                    dGates: dg, dHh: dHh + t * B * GH)
             }
             // dL/dh_{t-1} (B, H) += dHh_t (B, GH) · W_hh (GH, H)
-            if let dhPrev {
-                Scalar.gemm(transposeA: false, transposeB: false, m: B, n: H, k: GH,
-                            alpha: 1, a: dHh + t * B * GH, lda: GH, b: whh, ldb: H, beta: 1, c: dhPrev, ldc: DH)
-            }
+            if let dhPrev { ws.recurrentBackward.multiply(m: B, a: dHh + t * B * GH, lda: GH, c: dhPrev, ldc: DH) }
         }
 
         // dW_ih (GH, I) += dGatesᵀ (GH, T*B) · X (T*B, I)

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Optimizers with PyTorch's update rules and defaults (`torch.optim`). Weight decay is L2
 /// added to the gradient, except for AdamW, where it is decoupled: p ← p(1 - lr·λ).
 public enum OptimizerKind: Codable, Equatable, Sendable {
@@ -100,17 +102,26 @@ public struct Optimizer: Sendable {
                         values[i] = S(Double(values[i]) - clr * g / (v[i].squareRoot() + eps))
                     }
                 case let .adam(b1, b2, eps, wd), let .adamw(b1, b2, eps, wd):
-                    let decoupled: Bool
-                    if case .adamw = kind { decoupled = true } else { decoupled = false }
+                    // One loop for both (p·1 and g + 0·p are exact); Float runs it vectorized in C.
+                    let decoupled: Double, coupled: Double
+                    if case .adamw = kind { (decoupled, coupled) = (wd, 0) } else { (decoupled, coupled) = (0, wd) }
                     let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
+                    let mp = m.baseAddress!, vp = v.baseAddress!
+                    if S.self == Float.self {
+                        var k = cvm_adam_constants(lr: lr, beta1: b1, beta2: b2, eps: eps, decoupled_decay: decoupled,
+                                                   coupled_decay: coupled, correction1: c1, correction2: c2)
+                        let values = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Float.self)
+                        let gradients = UnsafeRawPointer(gradients).assumingMemoryBound(to: Float.self)
+                        return cvm_adam_step(n, values, gradients, mp, vp, &k)
+                    }
                     for i in 0..<n {
-                        var p = Double(values[i])
-                        var g = Double(gradients[i])
-                        if decoupled { p *= 1 - lr * wd } else { g += wd * p }
-                        m[i] = b1 * m[i] + (1 - b1) * g
-                        v[i] = b2 * v[i] + (1 - b2) * g * g
-                        p -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                        values[i] = S(p)
+                        let p = Double(values[i]) * (1 - lr * decoupled)
+                        let g = Double(gradients[i]) + coupled * p
+                        let mi = b1 * mp[i] + (1 - b1) * g
+                        let vi = b2 * vp[i] + (1 - b2) * g * g
+                        mp[i] = mi
+                        vp[i] = vi
+                        values[i] = S(p - lr * (mi / c1) / ((vi / c2).squareRoot() + eps))
                     }
                 }
             }

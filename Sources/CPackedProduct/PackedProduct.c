@@ -1,0 +1,75 @@
+// The packed small-product kernel: see include/CPackedProduct.h.
+#include "CPackedProduct.h"
+#include <immintrin.h>
+#include <stdlib.h>
+
+enum { NR = 16, MR = 4 };
+
+int cpp_available(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        const char *v = getenv("FORECAST_BASELINE_SIMD");
+        int forced = v != NULL && v[0] == '1';
+        cached = !forced && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
+}
+
+long cpp_panel_floats(long k, long n) { return (n + NR - 1) / NR * NR * k; }
+
+void cpp_pack(long k, long n, const float *b, long ldb, int transposed, float *panels) {
+    for (long q = 0; q < n; q += NR) {
+        float *dst = panels + q * k;
+        for (long p = 0; p < k; p++)
+            for (long l = 0; l < NR; l++) {
+                long j = q + l;
+                dst[p * NR + l] = j >= n ? 0.0f : transposed ? b[j * ldb + p] : b[p * ldb + j];
+            }
+    }
+}
+
+/// Rows [0, rows) (rows ≤ MR, a compile-time constant after inlining) times one panel; `cols`
+/// of its 16 columns are real.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile(long rows, long k, const float *a, long lda, const float *panel, float *c, long ldc,
+                        long cols) {
+    __m256 acc[MR][2];
+    for (long r = 0; r < rows; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (long p = 0; p < k; p++) {
+        __m256 b0 = _mm256_loadu_ps(panel + p * NR), b1 = _mm256_loadu_ps(panel + p * NR + 8);
+        for (long r = 0; r < rows; r++) {
+            __m256 x = _mm256_broadcast_ss(a + r * lda + p);
+            acc[r][0] = _mm256_fmadd_ps(x, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(x, b1, acc[r][1]);
+        }
+    }
+    for (long r = 0; r < rows; r++) {
+        float *cr = c + r * ldc;
+        if (cols == NR) {
+            _mm256_storeu_ps(cr, _mm256_add_ps(_mm256_loadu_ps(cr), acc[r][0]));
+            _mm256_storeu_ps(cr + 8, _mm256_add_ps(_mm256_loadu_ps(cr + 8), acc[r][1]));
+        } else {
+            float sum[NR];
+            _mm256_storeu_ps(sum, acc[r][0]);
+            _mm256_storeu_ps(sum + 8, acc[r][1]);
+            for (long l = 0; l < cols; l++) cr[l] += sum[l];
+        }
+    }
+}
+
+__attribute__((target("avx2,fma")))
+void cpp_multiply(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc) {
+    for (long q = 0; q < n; q += NR) {
+        const float *panel = panels + q * k;
+        long cols = n - q < NR ? n - q : NR;
+        long i = 0;
+        for (; i + MR <= m; i += MR) tile(MR, k, a + i * lda, lda, panel, c + i * ldc + q, ldc, cols);
+        switch (m - i) {
+        case 3: tile(3, k, a + i * lda, lda, panel, c + i * ldc + q, ldc, cols); break;
+        case 2: tile(2, k, a + i * lda, lda, panel, c + i * ldc + q, ldc, cols); break;
+        case 1: tile(1, k, a + i * lda, lda, panel, c + i * ldc + q, ldc, cols); break;
+        default: break;
+        }
+    }
+}

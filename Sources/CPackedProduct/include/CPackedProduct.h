@@ -1,0 +1,23 @@
+#ifndef CPACKEDPRODUCT_H
+#define CPACKEDPRODUCT_H
+
+/// C += A · op(B) for the small products inside a recurrent time loop, where op(B) is the same
+/// matrix (W_hhᵀ forward, W_hh backward) for every one of T steps: op(B) is packed once into
+/// panels of 16 columns, and every step runs a 4 × 16 register tile (AVX2 + FMA) over it.
+/// OpenBLAS packs both operands on every call, which for a 16 × 200 × 50 product costs about as
+/// much as the arithmetic.
+///
+/// Available only where the CPU has AVX2 and FMA (`cpp_available`); elsewhere callers use BLAS.
+/// Each output element is c + Σ_p a_p·b_p summed in order of p with fused multiply-adds, so
+/// results do not depend on how rows or panels are split between threads.
+
+/// 1 when the CPU has AVX2 and FMA and FORECAST_BASELINE_SIMD is not set.
+int cpp_available(void);
+/// Floats the panels of a (k, n) op(B) occupy.
+long cpp_panel_floats(long k, long n);
+/// Packs op(B) (k, n) into `panels`: op(B)[p][j] = b[j·ldb + p] when `transposed`, else b[p·ldb + j].
+void cpp_pack(long k, long n, const float *b, long ldb, int transposed, float *panels);
+/// c (m, n; rows ldc apart) += a (m, k; rows lda apart) · op(B) from `panels`.
+void cpp_multiply(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc);
+
+#endif

@@ -1,0 +1,37 @@
+import CPackedProduct
+import Recurrent
+import Testing
+
+/// The packed small-product kernel of the time loop against the product summed in Double:
+/// both layouts of B, row counts that leave a partial 4-row tile, column counts that leave a
+/// partial 16-column panel, and rows of A and C longer than the product (strided like the
+/// layer output).
+@Suite("Packed recurrent products")
+struct PackedProductTests {
+    @Test("c += a · op(B) from packed panels equals the exact product to float rounding",
+          arguments: [(1, 1, 1), (3, 16, 5), (4, 17, 9), (7, 50, 200), (16, 200, 50), (6, 33, 64)], [false, true])
+    func matchesExact(shape: (Int, Int, Int), transposed: Bool) throws {
+        try #require(cpp_available() != 0, "needs AVX2 and FMA")
+        let (m, n, k) = shape
+        let lda = k + 2, ldc = n + 3, ldb = transposed ? k + 1 : n + 1
+        var g = SeededGenerator(seed: UInt64(m * 1000 + n * 10 + k))
+        let a = (0..<m * lda).map { _ in Float(g.uniform(bound: 1)) }
+        let b = (0..<(transposed ? n : k) * ldb).map { _ in Float(g.uniform(bound: 1)) }
+        let c0 = (0..<m * ldc).map { _ in Float(g.uniform(bound: 1)) }
+        var panels = [Float](repeating: .nan, count: cpp_panel_floats(k, n))
+        cpp_pack(k, n, b, ldb, transposed ? 1 : 0, &panels)
+        var c = c0
+        cpp_multiply(m, n, k, a, lda, panels, &c, ldc)
+        for i in 0..<m {
+            for j in 0..<ldc {
+                guard j < n else {
+                    #expect(c[i * ldc + j] == c0[i * ldc + j], "padding of row \(i) changed")
+                    continue
+                }
+                var exact = Double(c0[i * ldc + j])
+                for p in 0..<k { exact += Double(a[i * lda + p]) * Double(transposed ? b[j * ldb + p] : b[p * ldb + j]) }
+                #expect(abs(Double(c[i * ldc + j]) - exact) <= 1e-6 * Double(k + 1), "c[\(i)][\(j)] = \(c[i * ldc + j]), exact \(exact)")
+            }
+        }
+    }
+}
