@@ -73,3 +73,52 @@ void cpp_multiply(long m, long n, long k, const float *a, long lda, const float 
         }
     }
 }
+
+__attribute__((target("avx2,fma")))
+static inline float horizontal_sum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+}
+
+/// Up to 8 floats from p (n of them), the rest zero.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256 load_partial(const float *p, long n) {
+    if (n == 8) return _mm256_loadu_ps(p);
+    float t[8] = {0};
+    for (long l = 0; l < n; l++) t[l] = p[l];
+    return _mm256_loadu_ps(t);
+}
+
+/// Rows [0, rows) of w (rows ≤ 4, constant after inlining), each dotted with x.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dot_rows(long rows, long k, const float *w, long ldw, const float *x, float *y) {
+    __m256 a[4][2];
+    for (long r = 0; r < rows; r++) a[r][0] = a[r][1] = _mm256_setzero_ps();
+    long p = 0;
+    for (; p + 16 <= k; p += 16) {
+        __m256 x0 = _mm256_loadu_ps(x + p), x1 = _mm256_loadu_ps(x + p + 8);
+        for (long r = 0; r < rows; r++) {
+            a[r][0] = _mm256_fmadd_ps(_mm256_loadu_ps(w + r * ldw + p), x0, a[r][0]);
+            a[r][1] = _mm256_fmadd_ps(_mm256_loadu_ps(w + r * ldw + p + 8), x1, a[r][1]);
+        }
+    }
+    for (; p < k; p += 8) {
+        long n = k - p < 8 ? k - p : 8;
+        __m256 xv = load_partial(x + p, n);
+        for (long r = 0; r < rows; r++) a[r][0] = _mm256_fmadd_ps(load_partial(w + r * ldw + p, n), xv, a[r][0]);
+    }
+    for (long r = 0; r < rows; r++) y[r] += horizontal_sum(_mm256_add_ps(a[r][0], a[r][1]));
+}
+
+__attribute__((target("avx2,fma")))
+void cpp_rows_dot(long n, long k, const float *w, long ldw, const float *x, float *y) {
+    long j = 0;
+    for (; j + 4 <= n; j += 4) dot_rows(4, k, w + j * ldw, ldw, x, y + j);
+    switch (n - j) {
+    case 3: dot_rows(3, k, w + j * ldw, ldw, x, y + j); break;
+    case 2: dot_rows(2, k, w + j * ldw, ldw, x, y + j); break;
+    case 1: dot_rows(1, k, w + j * ldw, ldw, x, y + j); break;
+    default: break;
+    }
+}

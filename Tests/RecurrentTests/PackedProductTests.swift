@@ -2,7 +2,8 @@ import CPackedProduct
 import Recurrent
 import Testing
 
-/// The packed small-product kernel of the time loop against the product summed in Double:
+/// The packed small-product kernel of the time loop, and the row-by-row kernel of batch-1 steps,
+/// against the product summed in Double:
 /// both layouts of B, row counts that leave a partial 4-row tile, column counts that leave a
 /// partial 16-column panel, and rows of A and C longer than the product (strided like the
 /// layer output).
@@ -33,5 +34,24 @@ struct PackedProductTests {
                 #expect(abs(Double(c[i * ldc + j]) - exact) <= 1e-6 * Double(k + 1), "c[\(i)][\(j)] = \(c[i * ldc + j]), exact \(exact)")
             }
         }
+    }
+
+    @Test("y += w · x row by row equals the exact dot products, for row counts and lengths that leave tails",
+          arguments: [(1, 1), (3, 7), (6, 8), (9, 17), (5, 50), (4, 256)])
+    func rowsDot(shape: (Int, Int)) throws {
+        try #require(cpp_available() != 0, "needs AVX2 and FMA")
+        let (n, k) = shape, ldw = k + 5
+        var g = SeededGenerator(seed: UInt64(n * 100 + k))
+        let w = (0..<n * ldw).map { _ in Float(g.uniform(bound: 1)) }
+        let x = (0..<k).map { _ in Float(g.uniform(bound: 1)) }
+        let y0 = (0..<n + 2).map { _ in Float(g.uniform(bound: 1)) }
+        var y = y0
+        cpp_rows_dot(n, k, w, ldw, x, &y)
+        for j in 0..<n {
+            var exact = Double(y0[j])
+            for p in 0..<k { exact += Double(w[j * ldw + p]) * Double(x[p]) }
+            #expect(abs(Double(y[j]) - exact) <= 1e-6 * Double(k + 1), "y[\(j)] = \(y[j]), exact \(exact)")
+        }
+        #expect(y[n...] == y0[n...], "past the last row")
     }
 }
