@@ -86,8 +86,15 @@ void cvm_tanh_baseline(const float *src, float *dst, long n) { tanh_base(src, ds
 
 void cvm_lstm_forward(long batch, long hidden, float *gates, const float *c_prev, float *c, float *c_tanh,
                       float *h, long ldh) {
-    if (cvm_uses_avx2()) lstm_forward_avx2(batch, hidden, gates, c_prev, c, c_tanh, h, ldh);
-    else lstm_forward_base(batch, hidden, gates, c_prev, c, c_tanh, h, ldh);
+    if (cvm_uses_avx2()) lstm_forward_avx2(batch, hidden, hidden, gates, c_prev, c, c_tanh, h, ldh);
+    else lstm_forward_base(batch, hidden, hidden, gates, c_prev, c, c_tanh, h, ldh);
+}
+
+void cvm_lstm_forward_units(long hidden, long lo, long hi, float *gates, const float *c_prev, float *c,
+                            float *c_tanh, float *h) {
+    const float *cp = c_prev ? c_prev + lo : NULL;
+    if (cvm_uses_avx2()) lstm_forward_avx2(1, hi - lo, hidden, gates + lo, cp, c + lo, c_tanh + lo, h + lo, 0);
+    else lstm_forward_base(1, hi - lo, hidden, gates + lo, cp, c + lo, c_tanh + lo, h + lo, 0);
 }
 
 void cvm_lstm_backward(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,
@@ -98,7 +105,7 @@ void cvm_lstm_backward(long batch, long hidden, const float *dh, long ldh, float
 
 void cvm_lstm_forward_baseline(long batch, long hidden, float *gates, const float *c_prev, float *c,
                                float *c_tanh, float *h, long ldh) {
-    lstm_forward_base(batch, hidden, gates, c_prev, c, c_tanh, h, ldh);
+    lstm_forward_base(batch, hidden, hidden, gates, c_prev, c, c_tanh, h, ldh);
 }
 
 void cvm_lstm_backward_baseline(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,

@@ -24,6 +24,10 @@ void cvm_tanh_baseline(const float *src, float *dst, long n);
 /// h out, rows ldh apart.
 void cvm_lstm_forward(long batch, long hidden, float *gates, const float *c_prev, float *c, float *c_tanh,
                       float *h, long ldh);
+/// Units [lo, hi) of one row (batch 1) of a layer with `hidden` units: the same as
+/// cvm_lstm_forward on that slice, so two threads can each run half of a batch-1 step.
+void cvm_lstm_forward_units(long hidden, long lo, long hi, float *gates, const float *c_prev, float *c,
+                            float *c_tanh, float *h);
 /// Its backward: dh (rows ldh apart) and dc (dL/dc_t through the cell path) in; dc becomes
 /// dL/dc_{t-1}; d_gates (batch, 4·hidden) out.
 void cvm_lstm_backward(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,

@@ -32,6 +32,12 @@ extension RecurrentNetwork {
                     alpha: 1, a: input, lda: I, b: p + slots.weightIH, ldb: I,
                     beta: 1, c: gates, ldc: GH)
 
+        if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
+            var steps = SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, gates: floats(gates),
+                                           whh: UnsafePointer(floats(p + slots.weightHH)), out: floats(out),
+                                           cells: floats(ws.cells.pointer), cellTanh: floats(ws.cellTanh.pointer))
+            return steps.runAll()
+        }
         ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
         for s in 0..<T {
             let t = time(step: s, direction: d)
@@ -128,5 +134,10 @@ extension RecurrentNetwork {
             Scalar.gemm(transposeA: false, transposeB: false, m: T * B, n: I, k: GH,
                         alpha: 1, a: dGates, lda: GH, b: p + slots.weightIH, ldb: I, beta: 1, c: dInput, ldc: I)
         }
+    }
+
+    @inline(__always)
+    private func floats(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
     }
 }

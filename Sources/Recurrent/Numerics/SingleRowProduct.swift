@@ -61,9 +61,12 @@ enum SingleRowProduct {
         }
     }
 
+    /// Whether an (n, k) product is split over two cores.
+    static func usesTwoCores(n: Int, k: Int) -> Bool { cores >= 2 && n * k >= splitThreshold && n >= 64 }
+
     static func multiply(transposeB: Bool, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, incA: Int,
                          b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>) {
-        let twoParts = cores >= 2 && n * k >= splitThreshold && n >= 64
+        let twoParts = usesTwoCores(n: n, k: k)
         var job = Job(transposeB: transposeB, k: k, alpha: alpha, beta: beta, a: a, incA: incA, b: b, ldb: ldb, c: c,
                       split: twoParts ? (n / 2) & ~15 : n, n: n,
                       backwards: n * k * 4 >= alternateFrom && csp_alternate(b) == 1)
