@@ -81,13 +81,11 @@ static inline float horizontal_sum(__m256 v) {
     return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
 }
 
-/// Up to 8 floats from p (n of them), the rest zero.
+/// Lanes [0, n) of a mask (n ≤ 8), as masked loads take it.
 __attribute__((target("avx2,fma"), always_inline))
-static inline __m256 load_partial(const float *p, long n) {
-    if (n == 8) return _mm256_loadu_ps(p);
-    float t[8] = {0};
-    for (long l = 0; l < n; l++) t[l] = p[l];
-    return _mm256_loadu_ps(t);
+static inline __m256i first_lanes(long n) {
+    static const int ones_then_zeros[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256((const __m256i *)(ones_then_zeros + 8 - n));
 }
 
 /// Rows [0, rows) of w (rows ≤ 4, constant after inlining), each dotted with x.
@@ -104,9 +102,9 @@ static inline void dot_rows(long rows, long k, const float *w, long ldw, const f
         }
     }
     for (; p < k; p += 8) {
-        long n = k - p < 8 ? k - p : 8;
-        __m256 xv = load_partial(x + p, n);
-        for (long r = 0; r < rows; r++) a[r][0] = _mm256_fmadd_ps(load_partial(w + r * ldw + p, n), xv, a[r][0]);
+        __m256i lanes = first_lanes(k - p < 8 ? k - p : 8);
+        __m256 xv = _mm256_maskload_ps(x + p, lanes);
+        for (long r = 0; r < rows; r++) a[r][0] = _mm256_fmadd_ps(_mm256_maskload_ps(w + r * ldw + p, lanes), xv, a[r][0]);
     }
     for (long r = 0; r < rows; r++) y[r] += horizontal_sum(_mm256_add_ps(a[r][0], a[r][1]));
 }

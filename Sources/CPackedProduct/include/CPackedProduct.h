@@ -22,8 +22,10 @@ void cpp_multiply(long m, long n, long k, const float *a, long lda, const float 
 
 /// y (n) += w (n, k; rows ldw apart) · x (k): one row times a recurrent weight matrix, each
 /// output a dot product of a contiguous row (4 rows at a time, 2 accumulators each), as in
-/// batch-1 prediction. About 12% faster than OpenBLAS's sgemv on 128 KiB–1 MiB matrices, which
-/// on `large` stream from L2 every step (a microbenchmark: 8.1 vs 9.2 µs for 512 KiB).
+/// batch-1 prediction. Faster than OpenBLAS's sgemv from 8 columns up (microbenchmark, best of
+/// 9: 200 × 50 0.65 vs 0.90 µs, 256 × 64 1.04 vs 1.29 µs, 512 × 256 8.1–8.9 vs 9.2–9.3 µs); with
+/// fewer columns the horizontal sums cost more than sgemv's whole product. Row tails are masked
+/// loads.
 void cpp_rows_dot(long n, long k, const float *w, long ldw, const float *x, float *y);
 
 #endif

@@ -15,7 +15,8 @@ import Glibc
 /// the lines the previous one touched last (`large` batch-1 latency 0.72 → 0.69 ms, medians).
 /// Every output element is the same dot product whatever the split or order, so neither changes
 /// results. On CPUs with AVX2 and FMA, rows of B times a (the forward step) run CPackedProduct's
-/// `cpp_rows_dot` instead of `sgemv` (12% faster on these sizes in a microbenchmark).
+/// `cpp_rows_dot` instead of `sgemv` (in a microbenchmark 4% faster on 512 KiB, 28% on `seed`'s
+/// 200 × 50; rows shorter than 8 stay with `sgemv`, whose overhead is lower there).
 enum SingleRowProduct {
     /// Multiply-adds from which the product is split over two cores.
     static let splitThreshold = 1 << 18
@@ -49,7 +50,7 @@ enum SingleRowProduct {
 
         private func runBlock(_ lo: Int, _ hi: Int) {
             guard hi > lo else { return }
-            if transposeB && alpha == 1 && beta == 1 && incA == 1 && cpp_available() != 0 {
+            if transposeB && k >= 8 && alpha == 1 && beta == 1 && incA == 1 && cpp_available() != 0 {
                 cpp_rows_dot(hi - lo, k, b + lo * ldb, ldb, a, c + lo)
             } else if transposeB {   // B stored (n, k): rows lo..<hi of B times a
                 cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(hi - lo), Int32(k), alpha, b + lo * ldb, Int32(ldb),
