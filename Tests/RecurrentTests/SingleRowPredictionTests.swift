@@ -24,4 +24,18 @@ struct SingleRowPredictionTests {
             }
         }
     }
+
+    @Test("batches spread over threads give the one-thread result bit for bit, a last short batch included",
+          arguments: [2, 3, 8])
+    func threadsDoNotChangeResults(threads: Int) throws {
+        let shape = NetworkShape(cell: .lstm, inputSize: 2, hiddenSize: 24, layers: 2, outputSize: 3)
+        let net = try RecurrentNetwork<Float>(shape: shape, seed: 3)
+        let T = 6, count = 23
+        var g = SeededGenerator(seed: 8)
+        let inputs = (0..<count * T * 2).map { _ in Float(g.uniform(bound: 1)) }
+        let one = net.predict(inputs, count: count, timesteps: T, batchSize: 5)
+        let many = net.predict(inputs, count: count, timesteps: T, batchSize: 5, threads: threads)
+        #expect(many.map(\.bitPattern) == one.map(\.bitPattern))
+        #expect(one.allSatisfy(\.isFinite) && Set(one).count > count)
+    }
 }

@@ -82,10 +82,12 @@ public enum BenchmarkRunner {
             return r
         }
         var inference: [Double] = []
-        _ = net.predict(data.inputs, count: data.count, timesteps: config.timesteps, batchSize: config.batch)
+        _ = net.predict(data.inputs, count: data.count, timesteps: config.timesteps, batchSize: config.batch,
+                        threads: threads)
         for _ in 0..<inferenceRuns {
             let start = monotonicSeconds()
-            _ = net.predict(data.inputs, count: data.count, timesteps: config.timesteps, batchSize: config.batch)
+            _ = net.predict(data.inputs, count: data.count, timesteps: config.timesteps, batchSize: config.batch,
+                            threads: threads)
             inference.append(Double(data.count) / (monotonicSeconds() - start))
         }
         let one = Array(data.inputs[0..<config.timesteps * config.inputSize])
