@@ -23,7 +23,7 @@ enum LSTMKernel {
         c: UnsafeMutablePointer<S>, cTanh: UnsafeMutablePointer<S>, h: UnsafeMutablePointer<S>, ldh: Int
     ) {
         if S.self == Float.self {
-            return cvm_lstm_forward(batch, H, floats(gates), cPrev.map(floats), floats(c), floats(cTanh), floats(h), ldh)
+            return cvm_lstm_forward(batch, H, gates.floats, cPrev?.floats, c.floats, cTanh.floats, h.floats, ldh)
         }
         for b in 0..<batch {
             let g = gates + b * 4 * H
@@ -54,8 +54,8 @@ enum LSTMKernel {
         dGates: UnsafeMutablePointer<S>
     ) {
         if S.self == Float.self {
-            return cvm_lstm_backward(batch, H, floats(dh), ldh, floats(dc), floats(gates), cPrev.map(floats),
-                                     floats(cTanh), floats(dGates))
+            return cvm_lstm_backward(batch, H, dh.floats, ldh, dc.floats, gates.floats, cPrev?.floats, cTanh.floats,
+                                     dGates.floats)
         }
         for b in 0..<batch {
             let g = gates + b * 4 * H
@@ -76,15 +76,5 @@ enum LSTMKernel {
                 dcb[j] = dcTotal * f
             }
         }
-    }
-
-    @inline(__always)
-    private static func floats<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-    }
-
-    @inline(__always)
-    private static func floats<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
-        UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
     }
 }

@@ -33,9 +33,9 @@ extension RecurrentNetwork {
                     beta: 1, c: gates, ldc: GH)
 
         if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
-            var steps = SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, gates: floats(gates),
-                                           whh: UnsafePointer(floats(p + slots.weightHH)), out: floats(out),
-                                           cells: floats(ws.cells.pointer), cellTanh: floats(ws.cellTanh.pointer))
+            var steps = SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, gates: gates.floats,
+                                           whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,
+                                           cells: ws.cells.pointer.floats, cellTanh: ws.cellTanh.pointer.floats)
             return steps.runAll()
         }
         ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
@@ -134,10 +134,5 @@ extension RecurrentNetwork {
             Scalar.gemm(transposeA: false, transposeB: false, m: T * B, n: I, k: GH,
                         alpha: 1, a: dGates, lda: GH, b: p + slots.weightIH, ldb: I, beta: 1, c: dInput, ldc: I)
         }
-    }
-
-    @inline(__always)
-    private func floats(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
     }
 }

@@ -33,19 +33,9 @@ final class RecurrentProduct<Scalar: RecurrentScalar> {
         }
         if !packed {
             panels.reserve(cpp_panel_floats(k, n))
-            cpp_pack(k, n, floats(b), ldb, transposed ? 1 : 0, floats(panels.pointer))
+            cpp_pack(k, n, b.floats, ldb, transposed ? 1 : 0, panels.pointer.floats)
             packed = true
         }
-        cpp_multiply(m, n, k, floats(a), lda, floats(panels.pointer), floats(c), ldc)
-    }
-
-    @inline(__always)
-    private func floats(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
-        UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-    }
-
-    @inline(__always)
-    private func floats(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
+        cpp_multiply(m, n, k, a.floats, lda, panels.pointer.floats, c.floats, ldc)
     }
 }

@@ -92,3 +92,15 @@ extension RecurrentScalar {
     @inline(__always)
     static func sigmoid(_ x: Self) -> Self { 1 / (1 + exp(-x)) }
 }
+
+/// The same memory as Float, for the Float-only C kernels, after a `Scalar.self == Float.self`
+/// check.
+extension UnsafeMutablePointer where Pointee: RecurrentScalar {
+    @inline(__always)
+    var floats: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
+}
+
+extension UnsafePointer where Pointee: RecurrentScalar {
+    @inline(__always)
+    var floats: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
+}

@@ -110,9 +110,7 @@ public struct Optimizer: Sendable {
                     if S.self == Float.self {
                         var k = cvm_adam_constants(lr: lr, beta1: b1, beta2: b2, eps: eps, decoupled_decay: decoupled,
                                                    coupled_decay: coupled, correction1: c1, correction2: c2)
-                        let values = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Float.self)
-                        let gradients = UnsafeRawPointer(gradients).assumingMemoryBound(to: Float.self)
-                        return cvm_adam_step(n, values, gradients, mp, vp, &k)
+                        return cvm_adam_step(n, values.floats, gradients.floats, mp, vp, &k)
                     }
                     for i in 0..<n {
                         let p = Double(values[i]) * (1 - lr * decoupled)

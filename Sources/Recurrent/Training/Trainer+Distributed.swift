@@ -29,7 +29,7 @@ extension Trainer {
         let g = network.parameters.gradients, n = network.parameters.count
         timed {
             if Scalar.self == Float.self {
-                collective!.allReduceSum(UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(g).assumingMemoryBound(to: Float.self), count: n))
+                collective!.allReduceSum(UnsafeMutableBufferPointer(start: g.floats, count: n))
             } else {
                 collective!.allReduceSum(UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(g).assumingMemoryBound(to: Double.self), count: n))
             }
