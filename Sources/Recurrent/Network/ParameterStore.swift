@@ -42,9 +42,9 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
         add("head.bias", [shape.outputSize])
         self.slots = slots
         count = offset
-        values = .allocate(capacity: offset)
+        values = .allocateCacheAligned(offset)
         values.initialize(repeating: 0, count: offset)
-        gradients = .allocate(capacity: offset)
+        gradients = .allocateCacheAligned(offset)
         gradients.initialize(repeating: 0, count: offset)
         valuesOwner = nil
     }
@@ -55,7 +55,7 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
         slots = other.slots
         count = other.count
         values = other.values
-        gradients = .allocate(capacity: count)
+        gradients = .allocateCacheAligned(count)
         gradients.initialize(repeating: 0, count: count)
         valuesOwner = other
     }
