@@ -18,10 +18,47 @@ int cpp_available(void) {
 
 long cpp_panel_floats(long k, long n) { return (n + NR - 1) / NR * NR * k; }
 
+/// Transposes the 8 × 8 block in r: r[c] holds lane c of every input row afterwards.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void transpose8(__m256 r[8]) {
+    __m256 t[8], s[8];
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        s[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+        s[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+        s[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        s[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        r[i] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x20);
+        r[i + 4] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x31);
+    }
+}
+
+/// Full panels of a transposed op(B) (rows of b become panel columns), 8 × 8 blocks at a time:
+/// 9× faster than element by element on 512 × 256 (21 vs 180 µs), which matters where a batch-1
+/// prediction packs W_hh on every call. Leaves p from the returned index on for the caller.
+__attribute__((target("avx2,fma")))
+static long pack_transposed_panel(long k, const float *b, long ldb, float *dst) {
+    long p = 0;
+    for (; p + 8 <= k; p += 8)
+        for (int half = 0; half < 2; half++) {
+            __m256 r[8];
+            for (int l = 0; l < 8; l++) r[l] = _mm256_loadu_ps(b + (half * 8 + l) * ldb + p);
+            transpose8(r);
+            for (int c = 0; c < 8; c++) _mm256_storeu_ps(dst + (p + c) * NR + half * 8, r[c]);
+        }
+    return p;
+}
+
 void cpp_pack(long k, long n, const float *b, long ldb, int transposed, float *panels) {
     for (long q = 0; q < n; q += NR) {
         float *dst = panels + q * k;
-        for (long p = 0; p < k; p++)
+        long p = transposed && q + NR <= n && cpp_available() ? pack_transposed_panel(k, b + q * ldb, ldb, dst) : 0;
+        for (; p < k; p++)
             for (long l = 0; l < NR; l++) {
                 long j = q + l;
                 dst[p * NR + l] = j >= n ? 0.0f : transposed ? b[j * ldb + p] : b[p * ldb + j];
@@ -58,9 +95,31 @@ static inline void tile(long rows, long k, const float *a, long lda, const float
     }
 }
 
+/// One row of A times four full panels: eight accumulators, one broadcast per p. Each output
+/// is summed in the same order as in `tile`, so a single row gives the bits of the same row in a
+/// larger product. Streams one panel after another instead of `tile`'s two accumulators per
+/// row, which wait on each other (512 × 256: 5.9 µs vs 7.0 for `cpp_rows_dot` on aligned rows).
+__attribute__((target("avx2,fma")))
+static void row_times_four_panels(long k, const float *a, const float *panels, float *c) {
+    const float *b[4] = {panels, panels + NR * k, panels + 2 * NR * k, panels + 3 * NR * k};
+    __m256 acc[8];
+    for (int i = 0; i < 8; i++) acc[i] = _mm256_setzero_ps();
+    for (long p = 0; p < k; p++) {
+        __m256 x = _mm256_broadcast_ss(a + p);
+        for (int i = 0; i < 8; i++) acc[i] = _mm256_fmadd_ps(x, _mm256_loadu_ps(b[i / 2] + p * NR + i % 2 * 8), acc[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        float *ci = c + (i / 2) * NR + i % 2 * 8;
+        _mm256_storeu_ps(ci, _mm256_add_ps(_mm256_loadu_ps(ci), acc[i]));
+    }
+}
+
 __attribute__((target("avx2,fma")))
 void cpp_multiply(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc) {
-    for (long q = 0; q < n; q += NR) {
+    long q = 0;
+    if (m == 1)
+        for (; q + 4 * NR <= n; q += 4 * NR) row_times_four_panels(k, a, panels + q * k, c + q);
+    for (; q < n; q += NR) {
         const float *panel = panels + q * k;
         long cols = n - q < NR ? n - q : NR;
         long i = 0;

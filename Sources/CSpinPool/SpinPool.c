@@ -12,6 +12,8 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static _Atomic unsigned long posted = 0;    // tickets handed to the helper
 static _Atomic unsigned long finished = 0;  // the last ticket the helper completed
 static csp_job pending_job;
+// csp_meet calls of each part in the current job, a cache line apart.
+static _Alignas(64) _Atomic unsigned long meetings[2][16];
 static void *pending_context;
 
 static inline void relax(void) {
@@ -64,6 +66,8 @@ void csp_run_pair(csp_job job, void *context) {
     pending_job = job;
     pending_context = context;
     unsigned long ticket = atomic_load_explicit(&posted, memory_order_relaxed) + 1;
+    atomic_store_explicit(&meetings[0][0], 0, memory_order_relaxed);
+    atomic_store_explicit(&meetings[1][0], 0, memory_order_relaxed);
     // Publishing under sleep_lock means a helper about to sleep either sees the ticket or
     // is already waiting for the signal.
     pthread_mutex_lock(&sleep_lock);
@@ -73,6 +77,12 @@ void csp_run_pair(csp_job job, void *context) {
     job(context, 0);
     while (atomic_load_explicit(&finished, memory_order_acquire) != ticket) relax();
     pthread_mutex_unlock(&callers);
+}
+
+void csp_meet(int part) {
+    unsigned long mine = atomic_load_explicit(&meetings[part][0], memory_order_relaxed) + 1;
+    atomic_store_explicit(&meetings[part][0], mine, memory_order_release);
+    while (atomic_load_explicit(&meetings[1 - part][0], memory_order_acquire) < mine) relax();
 }
 
 static _Atomic unsigned alternation[64];

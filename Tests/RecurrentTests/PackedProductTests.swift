@@ -10,7 +10,8 @@ import Testing
 @Suite("Packed recurrent products")
 struct PackedProductTests {
     @Test("c += a · op(B) from packed panels equals the exact product to float rounding",
-          arguments: [(1, 1, 1), (3, 16, 5), (4, 17, 9), (7, 50, 200), (16, 200, 50), (6, 33, 64)], [false, true])
+          arguments: [(1, 1, 1), (3, 16, 5), (4, 17, 9), (7, 50, 200), (16, 200, 50), (6, 33, 64), (1, 71, 37), (1, 128, 64)],
+          [false, true])
     func matchesExact(shape: (Int, Int, Int), transposed: Bool) throws {
         try #require(cpp_available() != 0, "needs AVX2 and FMA")
         let (m, n, k) = shape
@@ -33,6 +34,26 @@ struct PackedProductTests {
                 for p in 0..<k { exact += Double(a[i * lda + p]) * Double(transposed ? b[j * ldb + p] : b[p * ldb + j]) }
                 #expect(abs(Double(c[i * ldc + j]) - exact) <= 1e-6 * Double(k + 1), "c[\(i)][\(j)] = \(c[i * ldc + j]), exact \(exact)")
             }
+        }
+    }
+
+    @Test("one row times the panels gives the bits of the same row inside a larger product",
+          arguments: [(64, 256), (71, 37), (200, 50)])
+    func singleRowMatchesTile(shape: (Int, Int)) throws {
+        try #require(cpp_available() != 0, "needs AVX2 and FMA")
+        let (n, k) = shape, m = 5
+        var g = SeededGenerator(seed: UInt64(n * 7 + k))
+        let a = (0..<m * k).map { _ in Float(g.uniform(bound: 1)) }
+        let b = (0..<n * k).map { _ in Float(g.uniform(bound: 1)) }
+        let c0 = (0..<m * n).map { _ in Float(g.uniform(bound: 1)) }
+        var panels = [Float](repeating: .nan, count: cpp_panel_floats(k, n))
+        cpp_pack(k, n, b, k, 1, &panels)
+        var all = c0
+        cpp_multiply(m, n, k, a, k, panels, &all, n)
+        for i in 0..<m {
+            var row = Array(c0[i * n..<(i + 1) * n])
+            cpp_multiply(1, n, k, Array(a[i * k..<(i + 1) * k]), k, panels, &row, n)
+            #expect(row.map(\.bitPattern) == all[i * n..<(i + 1) * n].map(\.bitPattern), "row \(i)")
         }
     }
 

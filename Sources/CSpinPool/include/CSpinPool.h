@@ -13,6 +13,12 @@ typedef void (*csp_job)(void *context, int part);
 /// call csp_run_pair itself.
 void csp_run_pair(csp_job job, void *context);
 
+/// Inside a job of csp_run_pair: returns once the other part has called csp_meet as often as
+/// this one has, so a job can run many dependent steps without a hand-over per step (one cache
+/// line each way: 0.38 µs per csp_run_pair of a trivial job). Both parts must call it equally
+/// often.
+void csp_meet(int part);
+
 /// 0, 1, 0, 1, ... on successive calls with the same key (keys that share one of 64 slots share
 /// a sequence); safe from any thread.
 int csp_alternate(const void *key);

@@ -20,8 +20,18 @@ extension RecurrentNetwork {
         let out = workspace.layers[k].output.pointer + d * H
         let gates = ws.gates.pointer
 
-        // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH); LSTM and RNN fold b_hh in here too.
         let bih = p + slots.biasIH, bhh = p + slots.biasHH
+        if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
+            ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
+            let x = SingleRowLSTMSteps.Input(x: input.floats, ldx: I, width: I, wih: UnsafePointer((p + slots.weightIH).floats),
+                                             bih: UnsafePointer(bih.floats), bhh: UnsafePointer(bhh.floats))
+            return SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, input: x, gates: gates.floats,
+                                      whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,
+                                      cells: ws.cells.pointer.floats, cellTanh: ws.cellTanh.pointer.floats,
+                                      panels: ws.recurrentForward.panelsToFill().floats).runAll()
+        }
+
+        // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH); LSTM and RNN fold b_hh in here too.
         if shape.cell == .gru {
             gates.update(from: bih, count: GH)
         } else {
@@ -32,12 +42,6 @@ extension RecurrentNetwork {
                     alpha: 1, a: input, lda: I, b: p + slots.weightIH, ldb: I,
                     beta: 1, c: gates, ldc: GH)
 
-        if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
-            var steps = SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, gates: gates.floats,
-                                           whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,
-                                           cells: ws.cells.pointer.floats, cellTanh: ws.cellTanh.pointer.floats)
-            return steps.runAll()
-        }
         ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
         for s in 0..<T {
             let t = time(step: s, direction: d)

@@ -24,6 +24,14 @@ final class RecurrentProduct<Scalar: RecurrentScalar> {
         packed = false
     }
 
+    /// Room for the panels of op(B), for a caller that packs them itself (batch-1 LSTM steps
+    /// pack their rows on each core); `multiply` packs again before using them.
+    func panelsToFill() -> UnsafeMutablePointer<Scalar> {
+        panels.reserve(cpp_panel_floats(k, n))
+        packed = false
+        return panels.pointer
+    }
+
     /// c (m, n; rows ldc apart) += a (m, k; rows lda apart) · op(B).
     func multiply(m: Int, a: UnsafePointer<Scalar>, lda: Int, c: UnsafeMutablePointer<Scalar>, ldc: Int) {
         guard let b else { preconditionFailure("RecurrentProduct used before use(_:)") }
