@@ -37,6 +37,10 @@ void cvm_lstm_forward_baseline(long batch, long hidden, float *gates, const floa
 void cvm_lstm_backward_baseline(long batch, long hidden, const float *dh, long ldh, float *dc, const float *gates,
                                 const float *c_prev, const float *c_tanh, float *d_gates);
 
+/// sum_a[j] += Σ_r a[r·cols + j] and sum_u[j] += Σ_r u[r·cols + j] over rows r in order (a and u
+/// may be the same matrix; the sums may not overlap them).
+void cvm_add_column_sums(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u);
+
 /// Adam's constants for one step: p ← p·(1 − lr·decoupled_decay) (AdamW), g ← g + coupled_decay·p
 /// (Adam's L2), and the bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ.
 struct cvm_adam_constants {

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// One direction of one layer over the whole sequence: the input projection of every time step
 /// as one GEMM, then the sequential recurrence (one small GEMM and one fused kernel per step);
 /// and backward, where the weight gradients and the input gradient are again one GEMM each over
@@ -126,11 +128,15 @@ extension RecurrentNetwork {
         }
         // db_ih += Σ rows of dGates; db_hh += Σ rows of dHh
         let gbi = grad + slots.biasIH, gbh = grad + slots.biasHH
-        for row in 0..<T * B {
-            let a = dGates + row * GH, u = dHh + row * GH
-            for j in 0..<GH {
-                gbi[j] += a[j]
-                gbh[j] += u[j]
+        if Scalar.self == Float.self {
+            cvm_add_column_sums(T * B, GH, UnsafePointer(dGates.floats), UnsafePointer(dHh.floats), gbi.floats, gbh.floats)
+        } else {
+            for row in 0..<T * B {
+                let a = dGates + row * GH, u = dHh + row * GH
+                for j in 0..<GH {
+                    gbi[j] += a[j]
+                    gbh[j] += u[j]
+                }
             }
         }
         // dX (T*B, I) += dGates (T*B, GH) · W_ih (GH, I)
