@@ -25,12 +25,13 @@ extension RecurrentNetwork {
         let bih = p + slots.biasIH, bhh = p + slots.biasHH
         if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
             ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
+            let panels = ws.recurrentForward.panelsToFill(count: SingleRowLSTMSteps.panelFloats(hidden: H, inputs: I))
             let x = SingleRowLSTMSteps.Input(x: input.floats, ldx: I, width: I, wih: UnsafePointer((p + slots.weightIH).floats),
                                              bih: UnsafePointer(bih.floats), bhh: UnsafePointer(bhh.floats))
             return SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, input: x, gates: gates.floats,
                                       whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,
                                       cells: ws.cells.pointer.floats, cellTanh: ws.cellTanh.pointer.floats,
-                                      panels: ws.recurrentForward.panelsToFill().floats).runAll()
+                                      panels: panels.floats).runAll()
         }
 
         // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH); LSTM and RNN fold b_hh in here too.

@@ -9,16 +9,19 @@ import CVectorMath
 /// (`csp_meet`), instead of a hand-over per step.
 ///
 /// Before step 0, each core fills its units' gate columns for every time step (bias and input
-/// projection), so that prologue runs in parallel as well. When H is a multiple of 16, each
-/// core also packs its rows of W_hh into CPackedProduct's panels then (step 0 has no product:
-/// h_{-1} = 0), and every later step runs the single-row panel kernel, which streams one panel
-/// after another (512 × 256 per core: 5.9 µs vs 7.0 for the row-by-row dot kernel; packing
-/// 21 µs once). Gates then come out the bits of the batched time loop, which sums in the same
-/// order. Otherwise rows are dotted as stored (`cpp_rows_dot`, the bits of `SingleRowProduct`).
+/// projection), so that prologue runs in parallel as well, with W_ih's rows packed and
+/// CPackedProduct's tile kernel (OpenBLAS's sgemm on the same 64 × 128 × 16 blocks was 9% of
+/// `large` batch-1 CPU time). Each core also packs its rows of W_hh into panels then (step 0 has
+/// no product: h_{-1} = 0), and every later step runs the single-row panel kernel, which streams
+/// one panel after another (512 × 256 per core: 5.9 µs vs 7.0 for the row-by-row dot kernel;
+/// packing 21 µs once). Gates then come out the bits of the batched time loop, which sums in the
+/// same order. H must be a multiple of 16, so that every panel of 16 rows belongs to one core;
+/// other sizes take `SingleRowProduct`, which also splits the product over two cores.
 ///
 /// Shapes as in forwardDirection: x (T, I) rows ldx apart, W_ih (4H, I), gates (T, 4H), W_hh
-/// (4H, H), h_t at out + t·ldh, c_t and tanh(c_t) at row t of (T, H); panels (H, 4H) laid out
-/// as `cpp_pack(H, 4H, W_hh, H, transposed: 1)` lays them out.
+/// (4H, H), h_t at out + t·ldh, c_t and tanh(c_t) at row t of (T, H). `panels` holds
+/// `panelFloats(hidden:inputs:)`: W_hh's panels as `cpp_pack(H, 4H, W_hh, H, 1)` lays them out,
+/// then W_ih's.
 struct SingleRowLSTMSteps {
     struct Input {
         let x: UnsafePointer<Float>, ldx: Int, width: Int
@@ -33,43 +36,45 @@ struct SingleRowLSTMSteps {
     let whh: UnsafePointer<Float>
     let out: UnsafeMutablePointer<Float>
     let cells: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>
-    /// Where W_hh is packed before step 0; nil runs the rows of W_hh as stored.
-    let panels: UnsafeMutablePointer<Float>?
+    /// Where W_hh and W_ih are packed before step 0.
+    let panels: UnsafeMutablePointer<Float>, inputPanels: UnsafeMutablePointer<Float>
     /// Units [0, split) are part 0, [split, H) part 1.
     let split: Int
 
     /// Where `SingleRowProduct` would split the (4H, H) product over two cores, this does instead.
     static func applies(hidden H: Int) -> Bool {
-        SingleRowProduct.usesTwoCores(n: 4 * H, k: H) && cpp_available() != 0
+        SingleRowProduct.usesTwoCores(n: 4 * H, k: H) && H % 16 == 0 && cpp_available() != 0
     }
 
-    /// Whether steps run on packed panels: when every block of 16 rows belongs to one core.
-    static func packs(hidden H: Int) -> Bool { H % 16 == 0 }
+    /// Floats of the `panels` buffer for H hidden units and I inputs.
+    static func panelFloats(hidden H: Int, inputs I: Int) -> Int { cpp_panel_floats(H, 4 * H) + 4 * H * I }
 
     init(T: Int, H: Int, ldh: Int, reversed: Bool, input: Input, gates: UnsafeMutablePointer<Float>,
          whh: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
-         cellTanh: UnsafeMutablePointer<Float>, panels: UnsafeMutablePointer<Float>?) {
+         cellTanh: UnsafeMutablePointer<Float>, panels: UnsafeMutablePointer<Float>) {
         (self.T, self.H, self.ldh, self.reversed, self.input) = (T, H, ldh, reversed, input)
         (self.gates, self.whh, self.out, self.cells, self.cellTanh) = (gates, whh, out, cells, cellTanh)
-        self.panels = Self.packs(hidden: H) ? panels : nil
-        split = (H / 2) & (self.panels == nil ? ~7 : ~15)
+        self.panels = panels
+        inputPanels = panels + cpp_panel_floats(H, 4 * H)
+        split = (H / 2) & ~15
     }
 
     private func time(_ s: Int) -> Int { reversed ? T - 1 - s : s }
 
     /// gates[t][rows] = b_ih + b_hh + x_t · W_ih[rows]ᵀ for every t, for the rows of units [lo, hi)
-    /// in each gate block: what forwardDirection computes for all rows at once, the same sums.
-    private func fillGates(_ lo: Int, _ hi: Int) {
-        let GH = 4 * H, n = hi - lo
+    /// in each gate block (what forwardDirection computes for all rows at once); packs those rows
+    /// of W_hh too.
+    private func prepare(_ lo: Int, _ hi: Int) {
+        let GH = 4 * H, n = hi - lo, I = input.width
         for block in 0..<4 {
             let row = block * H + lo
             let first = gates + row
             for j in 0..<n { first[j] = input.bih[row + j] + input.bhh[row + j] }
             for t in 1..<T { (first + t * GH).update(from: first, count: n) }
-            Float.gemm(transposeA: false, transposeB: true, m: T, n: n, k: input.width, alpha: 1,
-                       a: input.x, lda: input.ldx, b: input.wih + row * input.width, ldb: input.width,
-                       beta: 1, c: first, ldc: GH)
-            if let panels { cpp_pack(H, n, whh + row * H, H, 1, panels + row * H) }
+            // Panels of 16 rows each, k = I: block by block they sit at row · I as in one packing.
+            cpp_pack(I, n, input.wih + row * I, I, 1, inputPanels + row * I)
+            cpp_multiply(T, n, I, input.x, input.ldx, inputPanels + row * I, first, GH)
+            cpp_pack(H, n, whh + row * H, H, 1, panels + row * H)
         }
     }
 
@@ -86,11 +91,7 @@ struct SingleRowLSTMSteps {
             for q in 0..<4 {
                 let block = step % 2 == 1 ? 3 - q : q
                 let row = block * H + lo
-                if let panels {
-                    cpp_multiply(1, hi - lo, H, hPrev, H, panels + row * H, g + row, 4 * H)
-                } else {
-                    cpp_rows_dot(hi - lo, H, whh + row * H, H, hPrev, g + row)
-                }
+                cpp_multiply(1, hi - lo, H, hPrev, H, panels + row * H, g + row, 4 * H)
             }
             cPrev = UnsafePointer(cells + tp * H)
         }
@@ -100,7 +101,7 @@ struct SingleRowLSTMSteps {
     /// The whole sequence, `part` 0 on the calling thread and 1 on CSpinPool's helper.
     private func runSequence(part: Int) {
         let lo = part == 0 ? 0 : split, hi = part == 0 ? split : H
-        fillGates(lo, hi)
+        prepare(lo, hi)
         for s in 0..<T {
             // Step s reads the h_{s-1} and the gate rows the other core wrote.
             if s > 0 { csp_meet(Int32(part)) }

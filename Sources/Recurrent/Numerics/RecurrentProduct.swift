@@ -24,10 +24,10 @@ final class RecurrentProduct<Scalar: RecurrentScalar> {
         packed = false
     }
 
-    /// Room for the panels of op(B), for a caller that packs them itself (batch-1 LSTM steps
-    /// pack their rows on each core); `multiply` packs again before using them.
-    func panelsToFill() -> UnsafeMutablePointer<Scalar> {
-        panels.reserve(cpp_panel_floats(k, n))
+    /// `count` floats of room in the panel buffer, for a caller that packs panels itself (batch-1
+    /// LSTM steps pack W_hh and W_ih there on each core); `multiply` packs again before using it.
+    func panelsToFill(count: Int) -> UnsafeMutablePointer<Scalar> {
+        panels.reserve(count)
         packed = false
         return panels.pointer
     }
