@@ -2,9 +2,10 @@
 #define CSPINPOOL_H
 
 /// One helper thread that runs the second half of a job while the caller runs the first, handed
-/// over through a spinning atomic counter. A recurrent step is a few microseconds of work, too
-/// short for a thread pool that sleeps between jobs (waking a thread costs as much as the step);
-/// the helper spins for up to 200 µs after each job, then sleeps until the next.
+/// over through a spinning atomic counter. A batch-1 recurrent step is a few microseconds of
+/// work, and a training batch's forward or backward half on two threads well under a
+/// millisecond: too short for a thread pool that sleeps between jobs (waking a thread costs as
+/// much as a step); the helper spins for up to 200 µs after each job, then sleeps until the next.
 
 typedef void (*csp_job)(void *context, int part);
 
