@@ -46,8 +46,8 @@ typedef int v4i __attribute__((vector_size(16)));
 
 // The LSTM forward step again on 32 lanes (four AVX2 registers per operation): each activation is
 // a long dependent chain, and four independent ones side by side keep the FMA units busy where
-// one chain per loop iteration left them waiting (B 32 × H 64 step: 6.7 → 5.2 µs; 128 units
-// 0.44 → 0.35 µs). Lane by lane the same operations, so the same bits as on 8 lanes, which take
+// one chain per loop iteration left them waiting (B 32 × H 64 step: 6.7 → 5.6 µs; 128 units
+// 0.44 → 0.38 µs). Lane by lane the same operations, so the same bits as on 8 lanes, which take
 // the last units short of 32.
 #define VF v32f
 #define VI v32i

@@ -103,7 +103,7 @@ struct SingleRowLSTMSteps {
         let lo = part == 0 ? 0 : split, hi = part == 0 ? split : H
         prepare(lo, hi)
         for s in 0..<T {
-            // Step s reads the h_{s-1} and the gate rows the other core wrote.
+            // Step s reads all of h_{s-1}, half of which the other core wrote.
             if s > 0 { csp_meet(Int32(part)) }
             if hi > lo { run(part: part, step: s) }
         }
