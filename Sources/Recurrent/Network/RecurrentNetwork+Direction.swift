@@ -24,9 +24,8 @@ extension RecurrentNetwork {
 
         let bih = p + slots.biasIH, bhh = p + slots.biasHH
         if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
-            ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
             let panels = ws.recurrentForward.panelsToFill(count: SingleRowLSTMSteps.panelFloats(hidden: H, inputs: I))
-            let x = SingleRowLSTMSteps.Input(x: input.floats, ldx: I, width: I, wih: UnsafePointer((p + slots.weightIH).floats),
+            let x = SingleRowLSTMSteps.Input(x: input.floats, width: I, wih: UnsafePointer((p + slots.weightIH).floats),
                                              bih: UnsafePointer(bih.floats), bhh: UnsafePointer(bhh.floats))
             return SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, input: x, gates: gates.floats,
                                       whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,

@@ -18,13 +18,13 @@ import CVectorMath
 /// same order. H must be a multiple of 16, so that every panel of 16 rows belongs to one core;
 /// other sizes take `SingleRowProduct`, which also splits the product over two cores.
 ///
-/// Shapes as in forwardDirection: x (T, I) rows ldx apart, W_ih (4H, I), gates (T, 4H), W_hh
+/// Shapes as in forwardDirection: x (T, I), W_ih (4H, I), gates (T, 4H), W_hh
 /// (4H, H), h_t at out + t·ldh, c_t and tanh(c_t) at row t of (T, H). `panels` holds
 /// `panelFloats(hidden:inputs:)`: W_hh's panels as `cpp_pack(H, 4H, W_hh, H, 1)` lays them out,
 /// then W_ih's.
 struct SingleRowLSTMSteps {
     struct Input {
-        let x: UnsafePointer<Float>, ldx: Int, width: Int
+        let x: UnsafePointer<Float>, width: Int
         let wih: UnsafePointer<Float>
         let bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>
     }
@@ -73,15 +73,14 @@ struct SingleRowLSTMSteps {
             for t in 1..<T { (first + t * GH).update(from: first, count: n) }
             // Panels of 16 rows each, k = I: block by block they sit at row · I as in one packing.
             cpp_pack(I, n, input.wih + row * I, I, 1, inputPanels + row * I)
-            cpp_multiply(T, n, I, input.x, input.ldx, inputPanels + row * I, first, GH)
+            cpp_multiply(T, n, I, input.x, I, inputPanels + row * I, first, GH)
             cpp_pack(H, n, whh + row * H, H, 1, panels + row * H)
         }
     }
 
     /// Every other step runs the four blocks last to first (see SingleRowProduct: each half is
     /// about as large as a core's L2, and this way a step starts on what the last one left there).
-    private func run(part: Int, step: Int) {
-        let lo = part == 0 ? 0 : split, hi = part == 0 ? split : H
+    private func run(units lo: Int, _ hi: Int, step: Int) {
         let t = time(step)
         let g = gates + t * 4 * H
         var cPrev: UnsafePointer<Float>?
@@ -105,7 +104,7 @@ struct SingleRowLSTMSteps {
         for s in 0..<T {
             // Step s reads all of h_{s-1}, half of which the other core wrote.
             if s > 0 { csp_meet(Int32(part)) }
-            if hi > lo { run(part: part, step: s) }
+            run(units: lo, hi, step: s)
         }
     }
 
