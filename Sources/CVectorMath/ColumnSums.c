@@ -1,19 +1,57 @@
 // The bias gradients of a recurrent layer: column sums of dGates over all T·B rows. In Swift the
-// loop stayed scalar (its pointers might alias), 2.2% of a `stacked` training profile; here
-// `restrict` lets the compiler vectorize across columns, which keeps each column's additions in
-// row order, so the sums are the same bits.
+// loop stayed scalar (its pointers might alias), 2.2% of a `stacked` training profile. Here a
+// block of 32 columns stays in registers down all the rows (one load and one add per 8 values,
+// where a row-by-row loop also loads and stores the sums), and each column still adds its rows
+// in order onto its starting value, so the sums are the same bits as that loop's.
 #include "CVectorMath.h"
+#include <string.h>
 
 #pragma clang fp contract(off)
 
-__attribute__((target_clones("avx2", "default")))
-void cvm_add_column_sums(long rows, long cols, const float *restrict a, const float *restrict u,
-                         float *restrict sum_a, float *restrict sum_u) {
+enum { BLOCK = 32 };
+
+typedef float v8f __attribute__((vector_size(32)));
+
+/// Columns [j, j + BLOCK) of a and u, into sum_a and sum_u.
+__attribute__((target("avx2"), always_inline))
+static inline void block_sums(long rows, long cols, long j, const float *a, const float *u, float *sum_a,
+                              float *sum_u) {
+    v8f sa[4], su[4];
+    memcpy(sa, sum_a + j, sizeof sa);
+    memcpy(su, sum_u + j, sizeof su);
     for (long r = 0; r < rows; r++) {
-        const float *ar = a + r * cols, *ur = u + r * cols;
-        for (long j = 0; j < cols; j++) {
-            sum_a[j] += ar[j];
-            sum_u[j] += ur[j];
+        v8f x[4], y[4];
+        memcpy(x, a + r * cols + j, sizeof x);
+        memcpy(y, u + r * cols + j, sizeof y);
+        for (int i = 0; i < 4; i++) {
+            sa[i] += x[i];
+            su[i] += y[i];
         }
     }
+    memcpy(sum_a + j, sa, sizeof sa);
+    memcpy(sum_u + j, su, sizeof su);
+}
+
+__attribute__((target("avx2")))
+static void column_sums_avx2(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u) {
+    long j = 0;
+    for (; j + BLOCK <= cols; j += BLOCK) block_sums(rows, cols, j, a, u, sum_a, sum_u);
+    for (long r = 0; r < rows; r++)
+        for (long c = j; c < cols; c++) {
+            sum_a[c] += a[r * cols + c];
+            sum_u[c] += u[r * cols + c];
+        }
+}
+
+static void column_sums_base(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u) {
+    for (long r = 0; r < rows; r++)
+        for (long c = 0; c < cols; c++) {
+            sum_a[c] += a[r * cols + c];
+            sum_u[c] += u[r * cols + c];
+        }
+}
+
+void cvm_add_column_sums(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u) {
+    if (cvm_uses_avx2()) column_sums_avx2(rows, cols, a, u, sum_a, sum_u);
+    else column_sums_base(rows, cols, a, u, sum_a, sum_u);
 }

@@ -56,6 +56,35 @@ struct OptimizerRuleTests {
         }
     }
 
+    @Test("Adam and AdamW on Float give the same bits whether their loop runs whole or in two parts",
+          arguments: [OptimizerKind.adam(), .adamw()])
+    func splitAdamMatchesWhole(kind: OptimizerKind) {
+        let n = 10_001
+        var g = SeededGenerator(seed: 3)
+        let start = (0..<n).map { _ in Float(g.uniform(bound: 1)) }
+        let grads = (0..<3).map { _ in (0..<n).map { _ in Float(g.uniform(bound: 0.1)) } }
+        var whole = start, split = start
+        var a = Optimizer(kind, learningRate: 1e-3, parameterCount: n), b = a
+        var partsRun: [Int] = []
+        for gradient in grads {
+            whole.withUnsafeMutableBufferPointer { v in
+                gradient.withUnsafeBufferPointer { a.update(values: v.baseAddress!, gradients: $0.baseAddress!) }
+            }
+            split.withUnsafeMutableBufferPointer { v in
+                gradient.withUnsafeBufferPointer {
+                    // Last part first: a part that touched the other's range would show.
+                    b.update(values: v.baseAddress!, gradients: $0.baseAddress!) { parts, work in
+                        for part in (0..<parts).reversed() { partsRun.append(part); work(part) }
+                    }
+                }
+            }
+        }
+        #expect(partsRun == [1, 0, 1, 0, 1, 0])
+        #expect(whole.map(\.bitPattern) == split.map(\.bitPattern))
+        #expect(a.first == b.first && a.second == b.second)
+        #expect(whole != start)
+    }
+
     @Test("optimizer names parse to PyTorch defaults")
     func names() {
         #expect(OptimizerKind(name: "adam") == .adam(beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0))
@@ -91,6 +120,28 @@ struct LossTests {
 
 @Suite("Gradient clipping")
 struct ClippingTests {
+    @Test("the Float norm over a long vector is the exact one, and a NaN or infinity anywhere makes it non-finite")
+    func floatNorm() {
+        let n = 1_003
+        var g = SeededGenerator(seed: 9)
+        var x = (0..<n).map { _ in Float(g.uniform(bound: 2)) }
+        let exact = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let norm = x.withUnsafeMutableBufferPointer { clipGradientNorm($0.baseAddress!, count: n, maxNorm: nil) }
+        #expect(abs(norm - exact) <= 1e-13 * exact)
+        for bad in [Float.nan, .infinity] {
+            for index in [0, 500, n - 1] {
+                var y = x
+                y[index] = bad
+                let norm = y.withUnsafeMutableBufferPointer { clipGradientNorm($0.baseAddress!, count: n, maxNorm: 1) }
+                #expect(!norm.isFinite, "\(bad) at \(index)")
+                #expect(y[(index + 1) % n] == x[(index + 1) % n], "a non-finite norm must not scale")
+            }
+        }
+        let scaled = x.withUnsafeMutableBufferPointer { clipGradientNorm($0.baseAddress!, count: n, maxNorm: 1) }
+        let after = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(abs(scaled - exact) <= 1e-13 * exact && abs(after - 1) < 1e-5)
+    }
+
     @Test("clip_grad_norm_ scales to the threshold and reports the norm")
     func clip() {
         var g: [Double] = [3, 4]

@@ -4,13 +4,14 @@ import Testing
 
 /// The packed small-product kernel of the time loop, and the row-by-row kernel of batch-1 steps,
 /// against the product summed in Double:
-/// both layouts of B, row counts that leave a partial 4-row tile, column counts that leave a
-/// partial 16-column panel, and rows of A and C longer than the product (strided like the
-/// layer output).
+/// both layouts of B, row counts that leave a partial 4-row tile or cross 64-row blocks, column
+/// counts that leave a partial 16-column panel, and rows of A and C longer than the product
+/// (strided like the layer output).
 @Suite("Packed recurrent products")
 struct PackedProductTests {
     @Test("c += a · op(B) from packed panels equals the exact product to float rounding",
-          arguments: [(1, 1, 1), (3, 16, 5), (4, 17, 9), (7, 50, 200), (16, 200, 50), (6, 33, 64), (1, 71, 37), (1, 128, 64)],
+          arguments: [(1, 1, 1), (3, 16, 5), (4, 17, 9), (7, 50, 200), (16, 200, 50), (6, 33, 64), (1, 71, 37), (1, 128, 64),
+                     (150, 40, 20), (70, 64, 256)],
           [false, true])
     func matchesExact(shape: (Int, Int, Int), transposed: Bool) throws {
         try #require(cpp_available() != 0, "needs AVX2 and FMA")
@@ -55,6 +56,28 @@ struct PackedProductTests {
             cpp_multiply(1, n, k, Array(a[i * k..<(i + 1) * k]), k, panels, &row, n)
             #expect(row.map(\.bitPattern) == all[i * n..<(i + 1) * n].map(\.bitPattern), "row \(i)")
         }
+    }
+
+    @Test("c = bias + a · op(B) gives the bits of filling c with the bias and then c += a · op(B)",
+          arguments: [(1, 64, 8), (1, 40, 3), (5, 256, 64), (150, 40, 20), (67, 16, 1)])
+    func biasMatchesFill(shape: (Int, Int, Int)) throws {
+        try #require(cpp_available() != 0, "needs AVX2 and FMA")
+        let (m, n, k) = shape, ldc = n + 3
+        var g = SeededGenerator(seed: UInt64(m * 31 + n * 7 + k))
+        let a = (0..<m * k).map { _ in Float(g.uniform(bound: 1)) }
+        let b = (0..<n * k).map { _ in Float(g.uniform(bound: 1)) }
+        let bias = (0..<n).map { _ in Float(g.uniform(bound: 1)) }
+        var panels = [Float](repeating: .nan, count: cpp_panel_floats(k, n))
+        cpp_pack(k, n, b, k, 1, &panels)
+        let untouched = Float(-7)
+        var filled = [Float](repeating: untouched, count: m * ldc)
+        for i in 0..<m { for j in 0..<n { filled[i * ldc + j] = bias[j] } }
+        cpp_multiply(m, n, k, a, k, panels, &filled, ldc)
+        var fused = [Float](repeating: .nan, count: m * ldc)
+        for i in 0..<m { for j in n..<ldc { fused[i * ldc + j] = untouched } }
+        cpp_multiply_bias(m, n, k, a, k, panels, bias, &fused, ldc)
+        #expect(fused.map(\.bitPattern) == filled.map(\.bitPattern))
+        #expect(fused[0] != bias[0], "the product was added")
     }
 
     @Test("y += w · x row by row equals the exact dot products, for row counts and lengths that leave tails",

@@ -85,3 +85,47 @@ struct SingleRowProductTests {
         }
     }
 }
+
+/// The sums over whole gradients: bias gradients as column sums, replicas' gradients added, and
+/// the squared norm.
+@Suite("Gradient sums")
+struct GradientSumTests {
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var g = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in Float(g.uniform(bound: 3)) }
+    }
+
+    @Test("column sums are the bits of adding row after row onto the starting sums, on both paths",
+          arguments: [(1536, 256), (7, 37), (3, 32), (5, 3)], [false, true])
+    func columnSums(shape: (Int, Int), sameMatrix: Bool) {
+        let (rows, cols) = shape
+        let a = Self.values(rows * cols, seed: 1), u = sameMatrix ? a : Self.values(rows * cols, seed: 2)
+        var expectedA = Self.values(cols, seed: 3), expectedU = Self.values(cols, seed: 4)
+        var sumA = expectedA, sumU = expectedU
+        for r in 0..<rows {
+            for j in 0..<cols {
+                expectedA[j] += a[r * cols + j]
+                expectedU[j] += u[r * cols + j]
+            }
+        }
+        cvm_add_column_sums(rows, cols, a, u, &sumA, &sumU)
+        #expect(sumA.map(\.bitPattern) == expectedA.map(\.bitPattern))
+        #expect(sumU.map(\.bitPattern) == expectedU.map(\.bitPattern))
+    }
+
+    @Test("adding one gradient into another is exact element by element, tail included")
+    func add() {
+        let src = Self.values(1_001, seed: 5), start = Self.values(1_001, seed: 6)
+        var dst = start
+        cvm_add(src.count, src, &dst)
+        #expect(dst == zip(start, src).map { $0 + $1 })
+    }
+
+    @Test("the squared norm in double is the exact sum to double rounding, for lengths with tails",
+          arguments: [0, 1, 15, 16, 17, 1_000])
+    func squaredNorm(count: Int) {
+        let x = Self.values(count, seed: UInt64(count))
+        let exact = x.reduce(0.0) { $0 + Double($1) * Double($1) }
+        #expect(abs(cvm_squared_norm(count, x) - exact) <= 1e-14 * max(exact, 1))
+    }
+}

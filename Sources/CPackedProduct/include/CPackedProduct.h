@@ -19,6 +19,10 @@ long cpp_panel_floats(long k, long n);
 void cpp_pack(long k, long n, const float *b, long ldb, int transposed, float *panels);
 /// c (m, n; rows ldc apart) += a (m, k; rows lda apart) · op(B) from `panels`.
 void cpp_multiply(long m, long n, long k, const float *a, long lda, const float *panels, float *c, long ldc);
+/// c (m, n; rows ldc apart) = bias (n) + a (m, k; rows lda apart) · op(B) from `panels`: the
+/// same bits as filling every row of c with bias and then cpp_multiply, without that pass over c.
+void cpp_multiply_bias(long m, long n, long k, const float *a, long lda, const float *panels, const float *bias,
+                       float *c, long ldc);
 
 /// y (n) += w (n, k; rows ldw apart) · x (k): one row times a recurrent weight matrix, each
 /// output a dot product of a contiguous row (4 rows at a time, 2 accumulators each), as in

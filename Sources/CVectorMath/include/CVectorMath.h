@@ -41,6 +41,11 @@ void cvm_lstm_backward_baseline(long batch, long hidden, const float *dh, long l
 /// may be the same matrix; the sums may not overlap them).
 void cvm_add_column_sums(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u);
 
+/// dst[i] += src[i] for i < n (the arrays do not overlap).
+void cvm_add(long n, const float *src, float *dst);
+/// Σ x[i]² in double, in 16 interleaved partial sums (so not the bits of one running sum).
+double cvm_squared_norm(long n, const float *x);
+
 /// Adam's constants for one step: p ← p·(1 − lr·decoupled_decay) (AdamW), g ← g + coupled_decay·p
 /// (Adam's L2), and the bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ.
 struct cvm_adam_constants {

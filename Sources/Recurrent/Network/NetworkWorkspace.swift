@@ -18,10 +18,16 @@ final class DirectionWorkspace<Scalar: RecurrentScalar> {
     /// The time loop's products: h_{t-1} · W_hhᵀ forward, dA_t · W_hh backward.
     let recurrentForward = RecurrentProduct<Scalar>()
     let recurrentBackward = RecurrentProduct<Scalar>()
+    /// The whole-sequence input products: X · W_ihᵀ forward, dA · W_ih backward.
+    let inputForward = RecurrentProduct<Scalar>()
+    let inputBackward = RecurrentProduct<Scalar>()
+    /// (G*H): the bias row every gate row starts from (b_ih, plus b_hh for LSTM and RNN).
+    let gateBias = ScalarBuffer<Scalar>()
 
     func reserve(shape: NetworkShape, timesteps T: Int, batch B: Int) {
         let H = shape.hiddenSize, gh = shape.cell.gateCount * H
         gates.reserve(T * B * gh)
+        gateBias.reserve(gh)
         dGates.reserve(T * B * gh)
         if shape.cell == .gru {
             hh.reserve(T * B * gh)

@@ -34,15 +34,14 @@ extension RecurrentNetwork {
         }
 
         // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH); LSTM and RNN fold b_hh in here too.
+        let bias = ws.gateBias.pointer
         if shape.cell == .gru {
-            gates.update(from: bih, count: GH)
+            bias.update(from: bih, count: GH)
         } else {
-            for j in 0..<GH { gates[j] = bih[j] + bhh[j] }
+            for j in 0..<GH { bias[j] = bih[j] + bhh[j] }
         }
-        for row in stride(from: 1, to: T * B, by: 1) { (gates + row * GH).update(from: gates, count: GH) }
-        Scalar.gemm(transposeA: false, transposeB: true, m: T * B, n: GH, k: I,
-                    alpha: 1, a: input, lda: I, b: p + slots.weightIH, ldb: I,
-                    beta: 1, c: gates, ldc: GH)
+        ws.inputForward.use(p + slots.weightIH, ldb: I, k: I, n: GH, transposed: true)
+        ws.inputForward.multiply(m: T * B, a: input, lda: I, bias: bias, c: gates, ldc: GH)
 
         ws.recurrentForward.use(p + slots.weightHH, ldb: H, k: H, n: GH, transposed: true)
         for s in 0..<T {
@@ -141,8 +140,8 @@ extension RecurrentNetwork {
         }
         // dX (T*B, I) += dGates (T*B, GH) · W_ih (GH, I)
         if let dInput {
-            Scalar.gemm(transposeA: false, transposeB: false, m: T * B, n: I, k: GH,
-                        alpha: 1, a: dGates, lda: GH, b: p + slots.weightIH, ldb: I, beta: 1, c: dInput, ldc: I)
+            ws.inputBackward.use(p + slots.weightIH, ldb: I, k: GH, n: I, transposed: false)
+            ws.inputBackward.multiply(m: T * B, a: dGates, lda: GH, c: dInput, ldc: I)
         }
     }
 }

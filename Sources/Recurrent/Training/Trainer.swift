@@ -1,4 +1,5 @@
 import CSpinPool
+import CVectorMath
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -110,7 +111,8 @@ public final class Trainer<Scalar: RecurrentScalar> {
                     throw RecurrentError.nonFiniteGradient(epoch: epoch, batch: batchIndex)
                 }
                 lastGood.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: parameters.values, count: parameters.count) }
-                optimizer.update(values: parameters.values, gradients: parameters.gradients)
+                optimizer.update(values: parameters.values, gradients: parameters.gradients,
+                                 split: parts.count == 2 ? { self.runParts($0, $1) } : nil)
                 state.lossSum += loss * Double(end - begin)
                 state.nextWindow = end
                 if ranks > 1 ? anyRankStops : stopRequested?() == true {
@@ -239,7 +241,11 @@ public final class Trainer<Scalar: RecurrentScalar> {
             let total = network.parameters.gradients, count = network.parameters.count
             for r in 1..<n {
                 let g = slots[r].network.parameters.gradients
-                for i in 0..<count { total[i] += g[i] }
+                if Scalar.self == Float.self {
+                    cvm_add(count, UnsafePointer(g.floats), total.floats)
+                } else {
+                    for i in 0..<count { total[i] += g[i] }
+                }
             }
         }
         if ranks > 1 { sumGradientsAcrossRanks() }
