@@ -73,8 +73,12 @@ extension RecurrentNetwork {
     }
 
     /// Reads dL/dh_t from the layer's dOutput (T, B, D*H), which already holds what the head or
-    /// the layer above sent, and adds the recurrent part as it walks back. Adds dL/dX into
-    /// `dInput` (T, B, I) when given.
+    /// the layer above sent, and adds the recurrent part as it walks back. Writes dL/dX into
+    /// `dInput` (T, B, I) when given: direction 0 overwrites it, direction 1 adds.
+    ///
+    /// dL/dX and the bias gradients are taken step by step, from the step's dA while it is still
+    /// in L1, instead of in passes over all of dA (T·B rows, 1.5 MiB a layer for `stacked`) after
+    /// the loop; only the weight gradients stay whole-sequence GEMMs.
     func backwardDirection(layer k: Int, direction d: Int, input: UnsafePointer<Scalar>, inputWidth I: Int,
                            dInput: UnsafeMutablePointer<Scalar>?) {
         let T = timesteps, B = batch, H = shape.hiddenSize, D = shape.directions
@@ -88,7 +92,9 @@ extension RecurrentNetwork {
         // LSTM and RNN: dL/d(W_hh h + b_hh) equals dL/d(W_ih x + b_ih), so they share dGates.
         let dHh = shape.cell == .gru ? ws.dHh.pointer : dGates
         ws.recurrentBackward.use(p + slots.weightHH, ldb: H, k: GH, n: H, transposed: false)
+        if dInput != nil { ws.inputBackward.use(p + slots.weightIH, ldb: I, k: GH, n: I, transposed: false) }
         if shape.cell == .lstm { ws.dc.zero(B * H) }
+        let gbi = grad + slots.biasIH, gbh = grad + slots.biasHH
 
         for s in stride(from: T - 1, through: 0, by: -1) {
             let t = time(step: s, direction: d)
@@ -112,6 +118,12 @@ extension RecurrentNetwork {
             }
             // dL/dh_{t-1} (B, H) += dHh_t (B, GH) · W_hh (GH, H)
             if let dhPrev { ws.recurrentBackward.multiply(m: B, a: dHh + t * B * GH, lda: GH, c: dhPrev, ldc: DH) }
+            // dX_t (B, I) (+)= dGates_t (B, GH) · W_ih (GH, I)
+            if let dInput {
+                ws.inputBackward.multiply(m: B, a: dg, lda: GH, c: dInput + t * B * I, ldc: I, overwrite: d == 0)
+            }
+            // db_ih += Σ rows of dGates_t; db_hh += Σ rows of dHh_t
+            addColumnSums(rows: B, columns: GH, dg, dHh + t * B * GH, into: gbi, gbh)
         }
 
         // dW_ih (GH, I) += dGatesᵀ (GH, T*B) · X (T*B, I)
@@ -125,23 +137,17 @@ extension RecurrentNetwork {
             Scalar.gemm(transposeA: true, transposeB: false, m: GH, n: H, k: (T - 1) * B,
                         alpha: 1, a: dRows, lda: GH, b: hRows, ldb: DH, beta: 1, c: grad + slots.weightHH, ldc: H)
         }
-        // db_ih += Σ rows of dGates; db_hh += Σ rows of dHh
-        let gbi = grad + slots.biasIH, gbh = grad + slots.biasHH
-        if Scalar.self == Float.self {
-            cvm_add_column_sums(T * B, GH, UnsafePointer(dGates.floats), UnsafePointer(dHh.floats), gbi.floats, gbh.floats)
-        } else {
-            for row in 0..<T * B {
-                let a = dGates + row * GH, u = dHh + row * GH
-                for j in 0..<GH {
-                    gbi[j] += a[j]
-                    gbh[j] += u[j]
-                }
+    }
+
+    /// sumA[j] += Σ_r a[r][j], sumU[j] += Σ_r u[r][j] over rows in order (a and u may be one matrix).
+    private func addColumnSums(rows: Int, columns n: Int, _ a: UnsafePointer<Scalar>, _ u: UnsafePointer<Scalar>,
+                               into sumA: UnsafeMutablePointer<Scalar>, _ sumU: UnsafeMutablePointer<Scalar>) {
+        if Scalar.self == Float.self { return cvm_add_column_sums(rows, n, a.floats, u.floats, sumA.floats, sumU.floats) }
+        for row in 0..<rows {
+            for j in 0..<n {
+                sumA[j] += a[row * n + j]
+                sumU[j] += u[row * n + j]
             }
-        }
-        // dX (T*B, I) += dGates (T*B, GH) · W_ih (GH, I)
-        if let dInput {
-            ws.inputBackward.use(p + slots.weightIH, ldb: I, k: GH, n: I, transposed: false)
-            ws.inputBackward.multiply(m: T * B, a: dGates, lda: GH, c: dInput, ldc: I)
         }
     }
 }

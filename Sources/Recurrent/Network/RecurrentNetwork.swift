@@ -124,14 +124,14 @@ public final class RecurrentNetwork<Scalar: RecurrentScalar> {
     func runBackward(dOutput: UnsafePointer<Scalar>, inputGradient: Bool) {
         let T = timesteps, B = batch
         let dh = shape.hiddenSize * shape.directions
-        for layer in workspace.layers { layer.dOutput.zero(T * B * dh) }
+        // Only the top layer's: each layer below is overwritten by the dL/dX of the one above.
+        workspace.layers[shape.layers - 1].dOutput.zero(T * B * dh)
         backwardHead(dOutput: dOutput)
         for k in stride(from: shape.layers - 1, through: 0, by: -1) {
             let below: UnsafeMutablePointer<Scalar>?
             if k > 0 {
                 below = workspace.layers[k - 1].dOutput.pointer
             } else if inputGradient {
-                workspace.dInput.zero(T * B * shape.inputSize)
                 below = workspace.dInput.pointer
             } else {
                 below = nil

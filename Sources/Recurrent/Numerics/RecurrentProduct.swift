@@ -12,6 +12,8 @@ import CPackedProduct
 /// thread, best of 25). Single rows (batch-1 prediction) and Double go to `gemm` as before.
 final class RecurrentProduct<Scalar: RecurrentScalar> {
     private let panels = ScalarBuffer<Scalar>()
+    /// n zeros: the bias row of an overwriting product (a reserved buffer starts zeroed).
+    private let zeros = ScalarBuffer<Scalar>()
     private var b: UnsafePointer<Scalar>?
     private var ldb = 0, k = 0, n = 0
     private var transposed = false
@@ -35,8 +37,14 @@ final class RecurrentProduct<Scalar: RecurrentScalar> {
         return panels.pointer
     }
 
-    /// c (m, n; rows ldc apart) += a (m, k; rows lda apart) · op(B).
-    func multiply(m: Int, a: UnsafePointer<Scalar>, lda: Int, c: UnsafeMutablePointer<Scalar>, ldc: Int) {
+    /// c (m, n; rows ldc apart) += a (m, k; rows lda apart) · op(B); with `overwrite`, c = a · op(B)
+    /// (the bits of zeroing c first, without that pass).
+    func multiply(m: Int, a: UnsafePointer<Scalar>, lda: Int, c: UnsafeMutablePointer<Scalar>, ldc: Int,
+                  overwrite: Bool = false) {
+        if overwrite {
+            zeros.reserve(n)
+            return multiply(m: m, a: a, lda: lda, bias: zeros.pointer, c: c, ldc: ldc)
+        }
         guard let panels = packedPanels(rows: m) else {
             return Scalar.gemm(transposeA: false, transposeB: transposed, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
                                b: b!, ldb: ldb, beta: 1, c: c, ldc: ldc)
