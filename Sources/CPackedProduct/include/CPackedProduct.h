@@ -5,7 +5,8 @@
 /// matrix (W_hhᵀ forward, W_hh backward) for every one of T steps: op(B) is packed once into
 /// panels of 16 columns, and every step runs a 4 × 16 register tile (AVX2 + FMA) over it.
 /// OpenBLAS packs both operands on every call, which for a 16 × 200 × 50 product costs about as
-/// much as the arithmetic.
+/// much as the arithmetic. The same kernel runs the input products over all T·B rows of a
+/// sequence (X · W_ihᵀ forward), in blocks of 64 rows.
 ///
 /// Available only where the CPU has AVX2 and FMA (`cpp_available`); elsewhere callers use BLAS.
 /// Each output element is c + Σ_p a_p·b_p summed in order of p with fused multiply-adds, so

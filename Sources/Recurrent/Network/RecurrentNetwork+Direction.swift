@@ -1,9 +1,10 @@
 import CVectorMath
 
 /// One direction of one layer over the whole sequence: the input projection of every time step
-/// as one GEMM, then the sequential recurrence (one small GEMM and one fused kernel per step);
-/// and backward, where the weight gradients and the input gradient are again one GEMM each over
-/// all time steps, leaving only dL/dh_{t-1} = dA_t · W_hh inside the loop.
+/// as one product (from the bias row), then the sequential recurrence (one small product and one
+/// fused kernel per step); and backward, where the weight gradients are one GEMM each over all
+/// time steps, and the loop takes dL/dh_{t-1} = dA_t · W_hh, dL/dx_t = dA_t · W_ih and the bias
+/// sums step by step.
 ///
 /// Shapes: T timesteps, B batch, H hidden, G gates, D directions, I layer input width.
 /// Direction 0 runs t = 0 ... T-1, direction 1 runs t = T-1 ... 0; both write h_t at row t of
