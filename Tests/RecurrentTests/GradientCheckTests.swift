@@ -23,6 +23,38 @@ struct GradientCheckTests {
         Case(cell: .gru, input: 2, hidden: 3, layers: 2, bidirectional: false, output: 2, batch: 2, timesteps: 5, loss: .mse, dropout: 0.5),
     ]
 
+    /// The weight gradients are GEMMs over `weightGradientRows` rows at a time: 4 steps at batch 64,
+    /// 8 at batch 32, so 9 steps end on a chunk of a single step in both directions. A step summed
+    /// twice or left out would break the batch's gradient being the sum of its halves'.
+    @Test("a batch's gradients are the sum of its halves', with weight gradients summed a few steps at a time",
+          arguments: [CellKind.lstm, .gru, .rnn])
+    func chunkedWeightGradients(cell: CellKind) throws {
+        #expect(RecurrentNetwork<Double>.weightGradientRows == 256)
+        let shape = NetworkShape(cell: cell, inputSize: 3, hiddenSize: 5, layers: 2, bidirectional: true, outputSize: 2)
+        let net = try RecurrentNetwork<Double>(shape: shape, seed: 5)
+        let B = 64, T = 9, perSample = T * shape.inputSize
+        var generator = SeededGenerator(seed: 11)
+        let x = (0..<B * perSample).map { _ in generator.uniform(bound: 1) }
+        let dOut = (0..<B * shape.outputSize).map { _ in generator.uniform(bound: 1) }
+        func gradients(_ samples: Range<Int>) -> ([Double], [Double]) {
+            _ = net.forward(Array(x[samples.lowerBound * perSample..<samples.upperBound * perSample]),
+                            batch: samples.count, timesteps: T)
+            net.parameters.zeroGradients()
+            net.backward(Array(dOut[samples.lowerBound * shape.outputSize..<samples.upperBound * shape.outputSize]),
+                         inputGradient: true)
+            return (net.parameters.allGradients, net.inputGradient())
+        }
+        let (whole, wholeX) = gradients(0..<B)
+        let (first, firstX) = gradients(0..<B / 2)
+        let (second, secondX) = gradients(B / 2..<B)
+        let scale = whole.map(abs).max()!
+        #expect(scale > 0.1)
+        for (i, g) in whole.enumerated() {
+            #expect(abs(g - (first[i] + second[i])) <= 1e-12 * scale, "parameter \(i)")
+        }
+        #expect(wholeX == firstX + secondX)
+    }
+
     @Test("analytic gradients equal central differences", arguments: cases)
     func check(_ c: Case) throws {
         let shape = NetworkShape(cell: c.cell, inputSize: c.input, hiddenSize: c.hidden, layers: c.layers,
