@@ -18,7 +18,7 @@ final class DirectionWorkspace<Scalar: RecurrentScalar> {
     /// The time loop's products: h_{t-1} · W_hhᵀ forward, dA_t · W_hh backward.
     let recurrentForward = RecurrentProduct<Scalar>()
     let recurrentBackward = RecurrentProduct<Scalar>()
-    /// The whole-sequence input products: X · W_ihᵀ forward, dA · W_ih backward.
+    /// The input products: X · W_ihᵀ over all steps forward, dA_t · W_ih step by step backward.
     let inputForward = RecurrentProduct<Scalar>()
     let inputBackward = RecurrentProduct<Scalar>()
     /// (G*H): the bias row every gate row starts from (b_ih, plus b_hh for LSTM and RNN).

@@ -1,15 +1,15 @@
 import CPackedProduct
 
 /// c (m, n) += a (m, k) · op(B) for a B that stays the same over many rows or many calls: a
-/// recurrent weight matrix inside the time loop (W_hhᵀ forward, W_hh backward, T steps per
-/// batch), or an input weight matrix applied to all T·B rows of a sequence at once.
+/// weight matrix inside the time loop (W_hhᵀ forward; W_hh and W_ih backward, T steps per
+/// batch), or W_ihᵀ applied to all T·B rows of a sequence at once.
 ///
 /// On Float with AVX2 and FMA, op(B) is packed once, at the first product with more than one
 /// row after `use(_:)`, into the panels of CPackedProduct, and every product runs that kernel: the
 /// per-step `sgemm` calls packed W_hh again on every step (sgemm's copy routines were 15% of a
-/// `seed` training profile), and for the whole-sequence products the kernel beats sgemm too
-/// (`stacked`, 1536 rows: 1536 × 256 × 64 503 vs 555 µs, 1536 × 64 × 256 514 vs 577 µs, one
-/// thread, best of 25). Single rows (batch-1 prediction) and Double go to `gemm` as before.
+/// `seed` training profile), and on all rows of a sequence the kernel beats sgemm too (`stacked`,
+/// one thread, best of 25: 1536 × 256 × 64 503 vs 555 µs, 1536 × 64 × 256 514 vs 577 µs). Single
+/// rows (batch-1 prediction) and Double go to `gemm` as before.
 final class RecurrentProduct<Scalar: RecurrentScalar> {
     private let panels = ScalarBuffer<Scalar>()
     /// n zeros: the bias row of an overwriting product (a reserved buffer starts zeroed).
