@@ -23,24 +23,25 @@ extension RecurrentNetwork {
         let out = workspace.layers[k].output.pointer + d * H
         let gates = ws.gates.pointer
 
+        // The row every gate row starts from; LSTM and RNN fold b_hh in here too.
         let bih = p + slots.biasIH, bhh = p + slots.biasHH
-        if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
-            let panels = ws.recurrentForward.panelsToFill(count: SingleRowLSTMSteps.panelFloats(hidden: H, inputs: I))
-            let x = SingleRowLSTMSteps.Input(x: input.floats, width: I, wih: UnsafePointer((p + slots.weightIH).floats),
-                                             bih: UnsafePointer(bih.floats), bhh: UnsafePointer(bhh.floats))
-            return SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, input: x, gates: gates.floats,
-                                      whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,
-                                      cells: ws.cells.pointer.floats, cellTanh: ws.cellTanh.pointer.floats,
-                                      panels: panels.floats).runAll()
-        }
-
-        // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH); LSTM and RNN fold b_hh in here too.
         let bias = ws.gateBias.pointer
         if shape.cell == .gru {
             bias.update(from: bih, count: GH)
         } else {
             for j in 0..<GH { bias[j] = bih[j] + bhh[j] }
         }
+        if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
+            let panels = ws.recurrentForward.panelsToFill(count: SingleRowLSTMSteps.panelFloats(hidden: H, inputs: I))
+            let x = SingleRowLSTMSteps.Input(x: input.floats, width: I, wih: UnsafePointer((p + slots.weightIH).floats),
+                                             bias: UnsafePointer(bias.floats))
+            return SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, input: x, gates: gates.floats,
+                                      whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,
+                                      cells: ws.cells.pointer.floats, cellTanh: ws.cellTanh.pointer.floats,
+                                      panels: panels.floats).runAll()
+        }
+
+        // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH)
         ws.inputForward.use(p + slots.weightIH, ldb: I, k: I, n: GH, transposed: true)
         ws.inputForward.multiply(m: T * B, a: input, lda: I, bias: bias, c: gates, ldc: GH)
 

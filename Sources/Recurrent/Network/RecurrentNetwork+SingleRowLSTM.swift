@@ -26,7 +26,8 @@ struct SingleRowLSTMSteps {
     struct Input {
         let x: UnsafePointer<Float>, width: Int
         let wih: UnsafePointer<Float>
-        let bih: UnsafePointer<Float>, bhh: UnsafePointer<Float>
+        /// (4H): b_ih + b_hh.
+        let bias: UnsafePointer<Float>
     }
 
     let T: Int, H: Int, ldh: Int
@@ -65,15 +66,12 @@ struct SingleRowLSTMSteps {
     /// in each gate block (what forwardDirection computes for all rows at once); packs those rows
     /// of W_hh too.
     private func prepare(_ lo: Int, _ hi: Int) {
-        let GH = 4 * H, n = hi - lo, I = input.width
+        let n = hi - lo, I = input.width
         for block in 0..<4 {
             let row = block * H + lo
-            let first = gates + row
-            for j in 0..<n { first[j] = input.bih[row + j] + input.bhh[row + j] }
-            for t in 1..<T { (first + t * GH).update(from: first, count: n) }
             // Panels of 16 rows each, k = I: block by block they sit at row · I as in one packing.
             cpp_pack(I, n, input.wih + row * I, I, 1, inputPanels + row * I)
-            cpp_multiply(T, n, I, input.x, I, inputPanels + row * I, first, GH)
+            cpp_multiply_bias(T, n, I, input.x, I, inputPanels + row * I, input.bias + row, gates + row, 4 * H)
             cpp_pack(H, n, whh + row * H, H, 1, panels + row * H)
         }
     }
