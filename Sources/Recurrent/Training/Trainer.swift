@@ -104,7 +104,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
                     parameters.allValues = lastGood
                     throw RecurrentError.nonFiniteLoss(epoch: epoch, batch: batchIndex, value: "\(loss)")
                 }
-                backward()
+                sumGradients()
                 let norm = clipGradientNorm(parameters.gradients, count: parameters.count, maxNorm: options.clipNorm)
                 guard norm.isFinite else {
                     parameters.allValues = lastGood
@@ -201,7 +201,10 @@ public final class Trainer<Scalar: RecurrentScalar> {
 
     /// Forward on the windows at `indices`; returns the mean loss over all of them (summed
     /// across ranks) and whether any rank asked to `stop`. When training, each slot that took
-    /// part keeps its dL/doutput, scaled to the whole batch, in its `gradient`. The batch is cut
+    /// part then runs its backward pass (its parameter gradients, from its dL/doutput scaled to
+    /// the whole batch) right after its forward, without waiting for the other slots: one meeting
+    /// of the threads per batch instead of two. A non-finite loss discards those gradients
+    /// unused. The batch is cut
     /// into ranks × threads equal parts when every part gets at least `minimumShare` windows,
     /// else into one part, which rank 0 runs.
     func runBatch<C: Collection>(_ set: SampleSet<Scalar>, indices: C, training: Bool,
@@ -217,6 +220,7 @@ public final class Trainer<Scalar: RecurrentScalar> {
             let work: @Sendable (Int) -> Void = { j in
                 let share = Double(parts[j].count) / Double(B)
                 slots[j].loss = slots[j].forward(set, indices: indices[parts[j]], loss: lossKind, training: training, share: share) * share
+                if training { slots[j].backward() }
             }
             runParts(parts.count, work)
             loss = slots[..<parts.count].reduce(0) { $0 + $1.loss }
@@ -227,17 +231,13 @@ public final class Trainer<Scalar: RecurrentScalar> {
         return (sums[0], sums[1] > 0)
     }
 
-    /// Backward for the last training batch: the parameter gradients of every slot that took
-    /// part, summed in slot order into `network.parameters.gradients`, then across ranks.
-    private func backward() {
+    /// The parameter gradients of the last training batch: those of every slot that took part,
+    /// summed in slot order into `network.parameters.gradients` (slot 0's), then across ranks.
+    private func sumGradients() {
         let n = parts.count
         if n == 0 {
             network.parameters.zeroGradients()
-        } else if n == 1 {
-            slots[0].backward()
-        } else {
-            let slots = self.slots
-            runParts(n) { r in slots[r].backward() }
+        } else if n > 1 {
             let total = network.parameters.gradients, count = network.parameters.count
             for r in 1..<n {
                 let g = slots[r].network.parameters.gradients
