@@ -32,26 +32,24 @@ static inline void block_sums(long rows, long cols, long j, const float *a, cons
     memcpy(sum_u + j, su, sizeof su);
 }
 
+/// Columns [first, cols), row by row.
+static void column_sums_from(long first, long rows, long cols, const float *a, const float *u, float *sum_a,
+                             float *sum_u) {
+    for (long r = 0; r < rows; r++)
+        for (long c = first; c < cols; c++) {
+            sum_a[c] += a[r * cols + c];
+            sum_u[c] += u[r * cols + c];
+        }
+}
+
 __attribute__((target("avx2")))
 static void column_sums_avx2(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u) {
     long j = 0;
     for (; j + BLOCK <= cols; j += BLOCK) block_sums(rows, cols, j, a, u, sum_a, sum_u);
-    for (long r = 0; r < rows; r++)
-        for (long c = j; c < cols; c++) {
-            sum_a[c] += a[r * cols + c];
-            sum_u[c] += u[r * cols + c];
-        }
-}
-
-static void column_sums_base(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u) {
-    for (long r = 0; r < rows; r++)
-        for (long c = 0; c < cols; c++) {
-            sum_a[c] += a[r * cols + c];
-            sum_u[c] += u[r * cols + c];
-        }
+    column_sums_from(j, rows, cols, a, u, sum_a, sum_u);
 }
 
 void cvm_add_column_sums(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u) {
     if (cvm_uses_avx2()) column_sums_avx2(rows, cols, a, u, sum_a, sum_u);
-    else column_sums_base(rows, cols, a, u, sum_a, sum_u);
+    else column_sums_from(0, rows, cols, a, u, sum_a, sum_u);
 }

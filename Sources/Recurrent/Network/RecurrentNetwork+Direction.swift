@@ -67,8 +67,11 @@ extension RecurrentNetwork {
             case .gru:
                 // hh_t (B, 3H) = b_hh + h_{t-1} (B, H) · W_hhᵀ (H, 3H)
                 let u = ws.hh.pointer + t * B * GH
-                for b in 0..<B { (u + b * GH).update(from: bhh, count: GH) }
-                if let hPrev { ws.recurrentForward.multiply(m: B, a: hPrev, lda: DH, c: u, ldc: GH) }
+                if let hPrev {
+                    ws.recurrentForward.multiply(m: B, a: hPrev, lda: DH, bias: bhh, c: u, ldc: GH)
+                } else {
+                    for b in 0..<B { (u + b * GH).update(from: bhh, count: GH) }
+                }
                 GRUKernel.forward(batch: B, hidden: H, gates: g, hh: u, hPrev: hPrev, h: h, ldh: DH)
             }
         }

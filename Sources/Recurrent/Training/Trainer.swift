@@ -252,9 +252,9 @@ public final class Trainer<Scalar: RecurrentScalar> {
     }
 
     /// work(0) ..< work(n) in parallel. Two parts go to CSpinPool's spinning helper, which is
-    /// still awake from the last phase (a dispatch worker sleeps between the forward and backward
-    /// phases and takes tens of microseconds to wake: `seed` training +5%, `stacked` +2%, medians
-    /// of 3 alternating runs). A part never uses CSpinPool itself: its batch-1 paths need a
+    /// still awake from the last phase (a dispatch worker sleeps between a batch's phases, then
+    /// forward and backward apart, and takes tens of microseconds to wake: `seed` training +5%,
+    /// `stacked` +2%, medians of 3 alternating runs). A part never uses CSpinPool itself: its batch-1 paths need a
     /// single window, and a split batch gives every part `minimumShare` or more.
     private func runParts(_ n: Int, _ work: @escaping @Sendable (Int) -> Void) {
         switch n {
