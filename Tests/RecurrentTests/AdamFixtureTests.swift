@@ -49,7 +49,7 @@ struct AdamFixtureTests {
                 expectClose("step \(n) grad \(slot.name)", net.parameters.gradient(slot.name)!,
                             try Fixture.array(grads[slot.name], slot.name).data)
             }
-            optimizer.update(values: net.parameters.values, gradients: net.parameters.gradients)
+            net.parameters.updateValues { optimizer.update(values: $0, gradients: net.parameters.gradients) }
             let after = try #require(step["params_after"] as? [String: Any])
             let state = try #require(step["adam_state_after"] as? [String: Any])
             for slot in net.parameters.slots {

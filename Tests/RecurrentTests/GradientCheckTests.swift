@@ -80,11 +80,11 @@ struct GradientCheckTests {
         var numeric = [Double](repeating: 0, count: net.parameters.count)
         for i in 0..<net.parameters.count {
             let saved = net.parameters.values[i]
-            net.parameters.values[i] = saved + h
+            net.parameters.updateValues { $0[i] = saved + h }
             let up = loss(x).0
-            net.parameters.values[i] = saved - h
+            net.parameters.updateValues { $0[i] = saved - h }
             let down = loss(x).0
-            net.parameters.values[i] = saved
+            net.parameters.updateValues { $0[i] = saved }
             numeric[i] = (up - down) / (2 * h)
         }
         var numericX = [Double](repeating: 0, count: x.count)

@@ -26,6 +26,45 @@ struct SingleRowPredictionTests {
         }
     }
 
+    /// LSTM steps with 256 units keep W_ih and W_hh packed from one batch-1 call to the next.
+    @Test("a window alone after the weights change gives what a network that never saw the old weights gives",
+          arguments: ["setTensor W_hh", "allValues", "updateValues W_ih", "updateValues bias"])
+    func packedWeightsFollowChanges(change: String) throws {
+        let shape = NetworkShape(cell: .lstm, inputSize: 3, hiddenSize: 256, layers: 2, outputSize: 2)
+        let net = try RecurrentNetwork<Float>(shape: shape, seed: 5)
+        let T = 5
+        var g = SeededGenerator(seed: 6)
+        let window = (0..<T * shape.inputSize).map { _ in Float(g.uniform(bound: 1)) }
+        let before = net.predict(window, count: 1, timesteps: T)
+        #expect(net.predict(window, count: 1, timesteps: T).map(\.bitPattern) == before.map(\.bitPattern))
+
+        let generation = net.parameters.generation
+        let slot = { (name: String) in try #require(net.parameters.slot(named: name)) }
+        switch change {
+        case "setTensor W_hh":
+            let w = try slot("rnn.weight_hh_l0")
+            try net.parameters.setTensor(w.name, shape: w.shape, values: net.parameters.tensor(w.name)!.map { $0 * 0.5 })
+        case "allValues":
+            let w = try slot("rnn.weight_hh_l1")
+            var all = net.parameters.allValues
+            for i in w.offset..<w.offset + w.count { all[i] = -all[i] }
+            net.parameters.allValues = all
+        case "updateValues W_ih":
+            let w = try slot("rnn.weight_ih_l0")
+            net.parameters.updateValues { $0[w.offset + 4] += 0.5 }
+        default:
+            let b = try slot("rnn.bias_hh_l1")
+            net.parameters.updateValues { $0[b.offset + 3] += 0.5 }
+        }
+        #expect(net.parameters.generation != generation)
+
+        let fresh = try RecurrentNetwork<Float>(shape: shape, seed: 0)
+        fresh.parameters.allValues = net.parameters.allValues
+        let after = net.predict(window, count: 1, timesteps: T)
+        #expect(after.map(\.bitPattern) == fresh.predict(window, count: 1, timesteps: T).map(\.bitPattern))
+        #expect(after != before)
+    }
+
     @Test("batches spread over threads give the one-thread result bit for bit, a last short batch included",
           arguments: [2, 3, 8])
     func threadsDoNotChangeResults(threads: Int) throws {

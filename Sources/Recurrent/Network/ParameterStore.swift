@@ -13,11 +13,27 @@ public struct ParameterSlot: Equatable, Sendable {
 public final class ParameterStore<Scalar: RecurrentScalar> {
     public let slots: [ParameterSlot]
     public let count: Int
-    /// Raw storage, `count` scalars each. Valid for the life of the store.
-    public let values: UnsafeMutablePointer<Scalar>
+    /// Raw storage, `count` scalars each. Valid for the life of the store. Read-only: writes go
+    /// through `updateValues`, `setTensor`, `allValues` or `initialize`, which all advance
+    /// `generation`.
+    public var values: UnsafePointer<Scalar> { UnsafePointer(storage) }
     public let gradients: UnsafeMutablePointer<Scalar>
+    private let storage: UnsafeMutablePointer<Scalar>
     /// The store whose values this one reads (a data-parallel replica); kept alive by this reference.
     private let valuesOwner: ParameterStore?
+    private var ownGeneration: UInt64 = 0
+
+    /// Advances on every write to the values (a replica follows the store it reads), so that
+    /// what is derived from the weights (batch-1 prediction's packed W_hh) can tell it is stale.
+    public var generation: UInt64 { valuesOwner?.generation ?? ownGeneration }
+
+    /// Runs `body` on the writable values, then advances `generation`.
+    public func updateValues<R>(_ body: (UnsafeMutablePointer<Scalar>) throws -> R) rethrows -> R {
+        defer {
+            if let valuesOwner { valuesOwner.ownGeneration &+= 1 } else { ownGeneration &+= 1 }
+        }
+        return try body(storage)
+    }
 
     /// Slots in PyTorch's `named_parameters()` order: per layer, per direction, weight_ih,
     /// weight_hh, bias_ih, bias_hh; then head.weight and head.bias.
@@ -42,8 +58,8 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
         add("head.bias", [shape.outputSize])
         self.slots = slots
         count = offset
-        values = .allocateCacheAligned(offset)
-        values.initialize(repeating: 0, count: offset)
+        storage = .allocateCacheAligned(offset)
+        storage.initialize(repeating: 0, count: offset)
         gradients = .allocateCacheAligned(offset)
         gradients.initialize(repeating: 0, count: offset)
         valuesOwner = nil
@@ -54,14 +70,14 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
     init(sharingValuesOf other: ParameterStore) {
         slots = other.slots
         count = other.count
-        values = other.values
+        storage = other.storage
         gradients = .allocateCacheAligned(count)
         gradients.initialize(repeating: 0, count: count)
         valuesOwner = other
     }
 
     deinit {
-        if valuesOwner == nil { values.deallocate() }
+        if valuesOwner == nil { storage.deallocate() }
         gradients.deallocate()
     }
 
@@ -72,7 +88,7 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
         get { Array(UnsafeBufferPointer(start: values, count: count)) }
         set {
             precondition(newValue.count == count, "parameter vector has \(newValue.count) values, expected \(count)")
-            newValue.withUnsafeBufferPointer { values.update(from: $0.baseAddress!, count: count) }
+            newValue.withUnsafeBufferPointer { source in updateValues { $0.update(from: source.baseAddress!, count: count) } }
         }
     }
 
@@ -95,7 +111,9 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
         guard s.shape == shape, newValues.count == s.count else {
             throw RecurrentError.parameterMismatch("\(name) has shape \(shape), expected \(s.shape)")
         }
-        newValues.withUnsafeBufferPointer { (values + s.offset).update(from: $0.baseAddress!, count: s.count) }
+        newValues.withUnsafeBufferPointer { source in
+            updateValues { ($0 + s.offset).update(from: source.baseAddress!, count: s.count) }
+        }
     }
 
     public func zeroGradients() { gradients.update(repeating: 0, count: count) }
@@ -105,10 +123,12 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
     public func initialize(shape: NetworkShape, generator: inout SeededGenerator) {
         let recurrentBound = 1 / Double(shape.hiddenSize).squareRoot()
         let headBound = 1 / Double(shape.hiddenSize * shape.directions).squareRoot()
-        for s in slots {
-            let bound = s.name.hasPrefix("head.") ? headBound : recurrentBound
-            for i in s.offset..<s.offset + s.count {
-                values[i] = Scalar(generator.uniform(bound: bound))
+        updateValues { values in
+            for s in slots {
+                let bound = s.name.hasPrefix("head.") ? headBound : recurrentBound
+                for i in s.offset..<s.offset + s.count {
+                    values[i] = Scalar(generator.uniform(bound: bound))
+                }
             }
         }
     }

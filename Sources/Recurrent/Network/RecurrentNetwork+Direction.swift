@@ -32,13 +32,16 @@ extension RecurrentNetwork {
             for j in 0..<GH { bias[j] = bih[j] + bhh[j] }
         }
         if B == 1 && shape.cell == .lstm && Scalar.self == Float.self && SingleRowLSTMSteps.applies(hidden: H) {
-            let panels = ws.recurrentForward.panelsToFill(count: SingleRowLSTMSteps.panelFloats(hidden: H, inputs: I))
+            let count = SingleRowLSTMSteps.panelFloats(hidden: H, inputs: I)
+            let key = RecurrentProduct<Scalar>.FillKey(weights: UnsafeRawPointer(p + slots.weightHH),
+                                                       generation: parameters.generation, count: count)
+            let (panels, current) = ws.recurrentForward.panelsToFill(count: count, key: key)
             let x = SingleRowLSTMSteps.Input(x: input.floats, width: I, wih: UnsafePointer((p + slots.weightIH).floats),
                                              bias: UnsafePointer(bias.floats))
             return SingleRowLSTMSteps(T: T, H: H, ldh: DH, reversed: d == 1, input: x, gates: gates.floats,
                                       whh: UnsafePointer((p + slots.weightHH).floats), out: out.floats,
                                       cells: ws.cells.pointer.floats, cellTanh: ws.cellTanh.pointer.floats,
-                                      panels: panels.floats).runAll()
+                                      panels: panels.floats, packed: current).runAll()
         }
 
         // gates (T*B, GH) = bias + X (T*B, I) · W_ihᵀ (I, GH)

@@ -29,12 +29,26 @@ final class RecurrentProduct<Scalar: RecurrentScalar> {
         packed = false
     }
 
+    /// Which weights, at which `ParameterStore.generation`, a caller that packs panels itself
+    /// last packed into the panel buffer.
+    struct FillKey: Equatable {
+        let weights: UnsafeRawPointer
+        let generation: UInt64
+        let count: Int
+    }
+
+    private var filled: FillKey?
+
     /// `count` floats of room in the panel buffer, for a caller that packs panels itself (batch-1
-    /// LSTM steps pack W_hh and W_ih there on each core); `multiply` packs again before using it.
-    func panelsToFill(count: Int) -> UnsafeMutablePointer<Scalar> {
+    /// LSTM steps pack W_hh and W_ih there on each core), and whether they still hold what that
+    /// caller packed under the same key: nothing has packed into the buffer since, and the
+    /// weights have not changed. `multiply` packs again before using it.
+    func panelsToFill(count: Int, key: FillKey) -> (panels: UnsafeMutablePointer<Scalar>, current: Bool) {
+        let current = filled == key && panels.capacity >= count
         panels.reserve(count)
         packed = false
-        return panels.pointer
+        filled = key
+        return (panels.pointer, current)
     }
 
     /// c (m, n; rows ldc apart) += a (m, k; rows lda apart) · op(B); with `overwrite`, c = a · op(B)
@@ -73,6 +87,7 @@ final class RecurrentProduct<Scalar: RecurrentScalar> {
             panels.reserve(cpp_panel_floats(k, n))
             cpp_pack(k, n, b.floats, ldb, transposed ? 1 : 0, panels.pointer.floats)
             packed = true
+            filled = nil
         }
         return panels.pointer
     }

@@ -40,7 +40,9 @@ extension Trainer {
     /// Rank 0's weights overwrite the others': at the start, and once an epoch so that a sum an
     /// MPI library rounds differently on different ranks cannot make them drift apart.
     func synchronizeWeights() {
-        withBuffer(network.parameters.values, network.parameters.count) { collective!.broadcast($0, from: 0) }
+        network.parameters.updateValues { values in
+            withBuffer(values, network.parameters.count) { collective!.broadcast($0, from: 0) }
+        }
     }
 
     /// The dropout streams of every slot of every rank, in global slot order.

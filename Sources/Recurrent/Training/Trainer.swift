@@ -111,8 +111,10 @@ public final class Trainer<Scalar: RecurrentScalar> {
                     throw RecurrentError.nonFiniteGradient(epoch: epoch, batch: batchIndex)
                 }
                 lastGood.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: parameters.values, count: parameters.count) }
-                optimizer.update(values: parameters.values, gradients: parameters.gradients,
-                                 split: parts.count == 2 ? { self.runParts($0, $1) } : nil)
+                parameters.updateValues { values in
+                    optimizer.update(values: values, gradients: parameters.gradients,
+                                     split: parts.count == 2 ? { self.runParts($0, $1) } : nil)
+                }
                 state.lossSum += loss * Double(end - begin)
                 state.nextWindow = end
                 if ranks > 1 ? anyRankStops : stopRequested?() == true {
