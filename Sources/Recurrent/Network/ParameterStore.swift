@@ -25,7 +25,7 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
 
     /// Advances on every write to the values (a replica follows the store it reads), so that
     /// what is derived from the weights (batch-1 prediction's packed W_hh) can tell it is stale.
-    public var generation: UInt64 { valuesOwner?.generation ?? ownGeneration }
+    public var generation: UInt64 { valuesOwner?.ownGeneration ?? ownGeneration }
 
     /// Runs `body` on the writable values, then advances `generation`.
     public func updateValues<R>(_ body: (UnsafeMutablePointer<Scalar>) throws -> R) rethrows -> R {
@@ -73,7 +73,8 @@ public final class ParameterStore<Scalar: RecurrentScalar> {
         storage = other.storage
         gradients = .allocateCacheAligned(count)
         gradients.initialize(repeating: 0, count: count)
-        valuesOwner = other
+        // The store that owns the values, also for a replica of a replica: writes advance its generation.
+        valuesOwner = other.valuesOwner ?? other
     }
 
     deinit {

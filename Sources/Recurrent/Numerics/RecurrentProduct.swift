@@ -44,7 +44,7 @@ final class RecurrentProduct<Scalar: RecurrentScalar> {
     /// caller packed under the same key: nothing has packed into the buffer since, and the
     /// weights have not changed. `multiply` packs again before using it.
     func panelsToFill(count: Int, key: FillKey) -> (panels: UnsafeMutablePointer<Scalar>, current: Bool) {
-        let current = filled == key && panels.capacity >= count
+        let current = filled == key
         panels.reserve(count)
         packed = false
         filled = key
