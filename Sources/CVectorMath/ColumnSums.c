@@ -32,6 +32,22 @@ static inline void block_sums(long rows, long cols, long j, const float *a, cons
     memcpy(sum_u + j, su, sizeof su);
 }
 
+/// Columns [j, j + 2 · BLOCK) when u is a and both sums start with the same bits there (LSTM and
+/// RNN share dGates for both biases): one sum, stored twice. Each sum is a chain of dependent
+/// adds down the rows, so the registers this frees take a second block's chains instead.
+__attribute__((target("avx2"), always_inline))
+static inline void shared_block_sums(long rows, long cols, long j, const float *a, float *sum_a, float *sum_u) {
+    v8f s[8];
+    memcpy(s, sum_a + j, sizeof s);
+    for (long r = 0; r < rows; r++) {
+        v8f x[8];
+        memcpy(x, a + r * cols + j, sizeof x);
+        for (int i = 0; i < 8; i++) s[i] += x[i];
+    }
+    memcpy(sum_a + j, s, sizeof s);
+    memcpy(sum_u + j, s, sizeof s);
+}
+
 /// Columns [first, cols), row by row.
 static void column_sums_from(long first, long rows, long cols, const float *a, const float *u, float *sum_a,
                              float *sum_u) {
@@ -45,6 +61,9 @@ static void column_sums_from(long first, long rows, long cols, const float *a, c
 __attribute__((target("avx2")))
 static void column_sums_avx2(long rows, long cols, const float *a, const float *u, float *sum_a, float *sum_u) {
     long j = 0;
+    if (a == u)
+        for (; j + 2 * BLOCK <= cols && memcmp(sum_a + j, sum_u + j, 2 * BLOCK * sizeof(float)) == 0; j += 2 * BLOCK)
+            shared_block_sums(rows, cols, j, a, sum_a, sum_u);
     for (; j + BLOCK <= cols; j += BLOCK) block_sums(rows, cols, j, a, u, sum_a, sum_u);
     column_sums_from(j, rows, cols, a, u, sum_a, sum_u);
 }

@@ -95,12 +95,22 @@ struct GradientSumTests {
         return (0..<count).map { _ in Float(g.uniform(bound: 3)) }
     }
 
+    /// sameMatrix with the "same" start is the LSTM's case (one sum, stored twice); with a start that
+    /// differs only from column 70 on, the shared path covers the first 64 columns only.
     @Test("column sums are the bits of adding row after row onto the starting sums, on both paths",
-          arguments: [(1536, 256), (7, 37), (3, 32), (5, 3)], [false, true])
+          arguments: [(1536, 256), (7, 37), (3, 32), (5, 3), (9, 200)], [false, true])
     func columnSums(shape: (Int, Int), sameMatrix: Bool) {
+        for start in ["different", "same", "same until column 70"] {
+            columnSums(shape: shape, sameMatrix: sameMatrix, start: start)
+        }
+    }
+
+    private func columnSums(shape: (Int, Int), sameMatrix: Bool, start: String) {
         let (rows, cols) = shape
         let a = Self.values(rows * cols, seed: 1), u = sameMatrix ? a : Self.values(rows * cols, seed: 2)
-        var expectedA = Self.values(cols, seed: 3), expectedU = Self.values(cols, seed: 4)
+        var expectedA = Self.values(cols, seed: 3)
+        var expectedU = start == "different" ? Self.values(cols, seed: 4) : expectedA
+        if start == "same until column 70" { for j in 70..<max(70, cols) { expectedU[j] = Float(j) } }
         var sumA = expectedA, sumU = expectedU
         for r in 0..<rows {
             for j in 0..<cols {

@@ -125,7 +125,15 @@ public final class RecurrentNetwork<Scalar: RecurrentScalar> {
         let T = timesteps, B = batch
         let dh = shape.hiddenSize * shape.directions
         // Only the top layer's: each layer below is overwritten by the dL/dX of the one above.
-        workspace.layers[shape.layers - 1].dOutput.zero(T * B * dh)
+        // LSTM and RNN steps overwrite the top layer's rows with their recurrent products, so
+        // only the rows the head adds into need zeros there (GRU steps add into dL/dh_{t-1}).
+        let top = workspace.layers[shape.layers - 1].dOutput
+        if shape.cell == .gru {
+            top.zero(T * B * dh)
+        } else {
+            (top.pointer + (T - 1) * B * dh).update(repeating: 0, count: B * dh)
+            if shape.directions == 2 { top.zero(B * dh) }
+        }
         backwardHead(dOutput: dOutput)
         for k in stride(from: shape.layers - 1, through: 0, by: -1) {
             let below: UnsafeMutablePointer<Scalar>?
