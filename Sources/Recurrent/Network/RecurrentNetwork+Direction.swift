@@ -81,8 +81,8 @@ extension RecurrentNetwork {
     }
 
     /// Reads dL/dh_t from the layer's dOutput (T, B, D*H), which already holds what the head or
-    /// the layer above sent, and adds the recurrent part as it walks back (the top layer of an
-    /// LSTM or RNN, where only step T-1 has a head part: writes it). Writes dL/dX into
+    /// the layer above sent, and adds the recurrent part as it walks back (writes it, in the top
+    /// layer, where `recurrentProductsOverwriteTopLayer`). Writes dL/dX into
     /// `dInput` (T, B, I) when given: direction 0 overwrites it, direction 1 adds.
     ///
     /// dL/dX and the bias gradients are taken step by step, from the step's dA while it is still
@@ -126,11 +126,10 @@ extension RecurrentNetwork {
                                    gates: gates + t * B * GH, hh: ws.hh.pointer + t * B * GH, hPrev: hPrev,
                                    dGates: dg, dHh: dHh + t * B * GH)
             }
-            // dL/dh_{t-1} (B, H) += dHh_t (B, GH) · W_hh (GH, H); the top layer's LSTM and RNN
-            // rows hold nothing else before it (only step T-1's hold the head's part).
+            // dL/dh_{t-1} (B, H) += dHh_t (B, GH) · W_hh (GH, H)
             if let dhPrev {
                 ws.recurrentBackward.multiply(m: B, a: dHh + t * B * GH, lda: GH, c: dhPrev, ldc: DH,
-                                              overwrite: k == shape.layers - 1 && shape.cell != .gru)
+                                              overwrite: k == shape.layers - 1 && recurrentProductsOverwriteTopLayer)
             }
             // dX_t (B, I) (+)= dGates_t (B, GH) · W_ih (GH, I)
             if let dInput {

@@ -121,18 +121,23 @@ public final class RecurrentNetwork<Scalar: RecurrentScalar> {
         dOutput.withUnsafeBufferPointer { runBackward(dOutput: $0.baseAddress!, inputGradient: inputGradient) }
     }
 
+    /// LSTM and RNN steps of the top layer write dL/dh_{t-1} with their recurrent product instead
+    /// of adding it (no other part of the network writes those rows); GRU steps also add a part
+    /// of their own into dL/dh_{t-1}, so theirs add into zeros.
+    var recurrentProductsOverwriteTopLayer: Bool { shape.cell != .gru }
+
     func runBackward(dOutput: UnsafePointer<Scalar>, inputGradient: Bool) {
         let T = timesteps, B = batch
         let dh = shape.hiddenSize * shape.directions
         // Only the top layer's: each layer below is overwritten by the dL/dX of the one above.
-        // LSTM and RNN steps overwrite the top layer's rows with their recurrent products, so
-        // only the rows the head adds into need zeros there (GRU steps add into dL/dh_{t-1}).
-        let top = workspace.layers[shape.layers - 1].dOutput
-        if shape.cell == .gru {
-            top.zero(T * B * dh)
+        // Where the steps overwrite it, only the rows the head adds into (t = T-1, and t = 0 for
+        // the backward direction).
+        let top = workspace.layers[shape.layers - 1].dOutput.pointer
+        if recurrentProductsOverwriteTopLayer {
+            (top + (T - 1) * B * dh).update(repeating: 0, count: B * dh)
+            if shape.directions == 2 { top.update(repeating: 0, count: B * dh) }
         } else {
-            (top.pointer + (T - 1) * B * dh).update(repeating: 0, count: B * dh)
-            if shape.directions == 2 { top.zero(B * dh) }
+            top.update(repeating: 0, count: T * B * dh)
         }
         backwardHead(dOutput: dOutput)
         for k in stride(from: shape.layers - 1, through: 0, by: -1) {
