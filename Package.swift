@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "CPackedProduct"),
         .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath", "CSpinPool", "CPackedProduct"], swiftSettings: numericSettings),
         .target(name: "Report", swiftSettings: numericSettings),
-        .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report"]),
+        .target(name: "Statistical"),
+        .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report", "Statistical"]),
         .systemLibrary(
             name: "CMPI",
             pkgConfig: "ompi-c",
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "CVectorMath", "CPackedProduct", "TestSupport"], resources: [.copy("Fixtures"), .copy("ExtraFixtures")]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "StatisticalTests", dependencies: ["Statistical"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["Forecast"]),
     ]

@@ -3,3 +3,4 @@
 @_exported import Ingest
 @_exported import Recurrent
 @_exported import Report
+@_exported import Statistical

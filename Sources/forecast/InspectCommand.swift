@@ -33,10 +33,10 @@ struct InspectCommand: ParsableCommand {
             let arch = "\(c.layers)-layer \(c.bidirectional ? "bidirectional " : "")\(c.cell.rawValue.uppercased())(\(c.inputs.count) → \(c.hidden))"
                 + " + Linear(\(c.hidden * (c.bidirectional ? 2 : 1)) → \(c.horizon * c.targets.count))"
             var tensors: [String: [Int]] = [:]
-            for s in m.network.parameters.slots { tensors[s.name] = s.shape }
+            for s in m.network?.parameters.slots ?? [] { tensors[s.name] = s.shape }
             tensors["scaler.offset"] = [m.scalerOffset.count]
             tensors["scaler.scale"] = [m.scalerScale.count]
-            let summary = Summary(architecture: arch, parameters: m.network.parameters.count, tensors: tensors, config: c, info: m.info)
+            let summary = Summary(architecture: arch, parameters: m.network?.parameters.count ?? 0, tensors: tensors, config: c, info: m.info)
             if output.json { print(try jsonText(summary)); return }
             guard !output.quiet else { return }
             print("model:       \(model)")

@@ -11,8 +11,8 @@ struct DistributedCLITests {
         let dir = try MPIRun.oneAndTwoRanks(["train", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands",
                                              "--timesteps", "12", "--epochs", "8", "--layers", "2", "--dropout", "0.2"],
                                             one: ["--threads", "2"], two: ["--threads", "1"])
-        let a = try ForecastModel.load(path: dir + "/one/model.safetensors").network.parameters.allValues
-        let b = try ForecastModel.load(path: dir + "/two/model.safetensors").network.parameters.allValues
+        let a = try ForecastModel.load(path: dir + "/one/model.safetensors").network!.parameters.allValues
+        let b = try ForecastModel.load(path: dir + "/two/model.safetensors").network!.parameters.allValues
         #expect(a.count == b.count && a.count > 1000)
         let worst = zip(a, b).map { abs($0 - $1) / max(abs($0), 1e-6) }.max() ?? .infinity
         #expect(worst <= 1e-5, "weights differ by \(worst) (relative)")
@@ -58,8 +58,8 @@ struct DistributedCLITests {
         #expect(FileManager.default.fileExists(atPath: split + "/checkpoint.json"))
         let resumed = try MPIRun.ranks(2, ["train", "--resume", split, "--distributed", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let a = try ForecastModel.load(path: whole + "/model.safetensors").network.parameters.allValues
-        let b = try ForecastModel.load(path: split + "/model.safetensors").network.parameters.allValues
+        let a = try ForecastModel.load(path: whole + "/model.safetensors").network!.parameters.allValues
+        let b = try ForecastModel.load(path: split + "/model.safetensors").network!.parameters.allValues
         #expect(a == b)
     }
 

@@ -46,7 +46,7 @@ struct DistributedBacktestTests {
         f.collective = collective
         let r = try f.backtest(try table ?? Self.table(), options: options)
         return Outcome(records: r.records, perFold: r.report.perFold, folds: r.histories.keys.sorted(),
-                       lastWeights: r.lastModel.network.parameters.allValues)
+                       lastWeights: r.lastModel.network!.parameters.allValues)
     }
 
     @Test("independent folds spread over 3 ranks give the single-process records, per-fold metrics and last model")

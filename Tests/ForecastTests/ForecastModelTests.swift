@@ -32,9 +32,9 @@ struct ForecastModelTests {
         #expect(back.config == m.config)
         #expect(back.scalerOffset == m.scalerOffset && back.scalerScale == m.scalerScale)
         #expect(back.info == m.info)
-        #expect(back.network.parameters.allValues == m.network.parameters.allValues)
+        #expect(back.network!.parameters.allValues == m.network!.parameters.allValues)
         let x = (0..<4 * 6 * 2).map { Float($0 % 7) / 7 }
-        #expect(back.network.predict(x, count: 4, timesteps: 6) == m.network.predict(x, count: 4, timesteps: 6))
+        #expect(back.network!.predict(x, count: 4, timesteps: 6) == m.network!.predict(x, count: 4, timesteps: 6))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)
         #expect(leftovers == ["model.safetensors"])
     }
@@ -87,7 +87,7 @@ struct ForecastModelTests {
             var m = bytes
             m[i] ^= 0x04
             if let loaded = try? ForecastModel.decode(m, name: "m") {
-                #expect(loaded.network.parameters.allValues == original.network.parameters.allValues, "byte \(i)")
+                #expect(loaded.network!.parameters.allValues == original.network!.parameters.allValues, "byte \(i)")
                 #expect(loaded.config == original.config && loaded.info == original.info, "byte \(i)")
                 headerHarmless += 1
             } else {

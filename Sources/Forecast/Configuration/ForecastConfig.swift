@@ -8,7 +8,21 @@
 ///     config.cell = .gru
 public struct ForecastConfig: Codable, Equatable, Sendable {
     /// Model-file format version written into `__metadata__`.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
+    /// Model-file format versions this build reads: 1 (a network alone) and 2 (the recipe).
+    public static let readableFormatVersions = 1...2
+
+    /// What forecasts: the models whose forecasts are combined (see ``Combination``). The default
+    /// is the recipe `[.ets, .theta, .network]`; `[.network]` alone is the recurrent network as
+    /// it was before the recipe (and what a version 1 model file holds).
+    public var members: [Member] = Member.recipe
+    /// How the members' forecasts are combined.
+    public var combination: Combination = .median
+    /// How the network sees its targets (`.adjusted`: deseasonalized and, when positive, logged).
+    public var transform: TargetTransform = .adjusted
+    /// Seasonal period for the recipe's models; nil infers it from the sampling frequency and
+    /// the autocorrelation of the training rows.
+    public var season: Int? = nil
 
     /// Input columns (the network reads these at every step). Defaults to the targets.
     public var inputs: [String]
@@ -57,6 +71,9 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     /// Threads that share each training batch (nil: 1). A run is reproducible bit for bit for a
     /// given count; different counts agree to rounding.
     public var threads: Int? = nil
+
+    /// Whether a network is part of the model (and so in its file).
+    public var hasNetwork: Bool { members.contains(.network) }
 
     public init(inputs: [String]? = nil, targets: [String]) {
         self.targets = targets
@@ -126,6 +143,9 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
                   "training would need about \(workspaceBytes / 1_000_000_000) GB of activations (timesteps × batch size × hidden × layers); lower one of them")
         if let threads { try check((1...256).contains(threads), "threads must be between 1 and 256, got \(threads)") }
         try check(["error", "drop", "ffill", "interpolate"].contains(missing), "missing must be error, drop, ffill or interpolate, got \(missing)")
+        try check(!members.isEmpty, "at least one model is needed in members")
+        try check(Set(members).count == members.count, "members repeat: \(members.map(\.rawValue))")
+        if let season { try check((1...100_000).contains(season), "season must be between 1 and 100000, got \(season)") }
     }
 
     /// Activations kept for backpropagation, per batch: gates, their gradients, states and cell

@@ -81,8 +81,10 @@ public final class Forecaster {
         interruptedState = nil
         let rows = rows ?? 0..<table.rowCount
         let c = config
+        let statistical = try collective.together { try fitStatistical(table, rows: rows) }
+        let table = try networkTable(table, statistical: statistical)
         let (scaler, train, validation, trainEnd, validationRows) = try collective.together { () throws -> (Scaler, SampleSet<Float>, SampleSet<Float>?, Int, Int) in
-            let span = c.timesteps + c.horizon
+            let span = c.hasNetwork ? c.timesteps + c.horizon : 2
             guard rows.count >= span else {
                 throw ForecastError.notEnoughData("\(rows.count) rows cannot make one window of \(c.timesteps) timesteps + \(c.horizon) horizon")
             }
@@ -92,6 +94,11 @@ public final class Forecaster {
 
             let scaler = try Scaler.fit(ScalerKind(rawValue: c.scaler) ?? .standard, table: table, columns: c.columns,
                                         rows: rows.lowerBound..<trainEnd)
+            guard c.hasNetwork else {
+                let empty = try SampleSet<Float>(inputs: [], targets: [], count: 0, timesteps: c.timesteps, inputSize: c.inputs.count,
+                                                 outputSize: c.horizon * c.targets.count)
+                return (scaler, empty, nil, rows.upperBound, 0)
+            }
             let (inputs, targets) = try scaledColumns(table, scaler: scaler)
             let trainWindows = residualTargets(try Windowing.windows(inputs: inputs, targets: targets, timesteps: c.timesteps,
                                                                      horizon: c.horizon, stride: c.stride, rows: rows.lowerBound..<trainEnd),
@@ -104,18 +111,23 @@ public final class Forecaster {
             return (scaler, try sampleSet(trainWindows), try validationWindows.map(sampleSet), trainEnd, validationRows)
         }
 
-        let network = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
-        if warmStart, let previous = model?.network {
-            network.parameters.allValues = previous.parameters.allValues
-        }
-        let trainer = Trainer(network: network, options: c.trainingOptions)
-        trainer.stopRequested = stopRequested
-        trainer.collective = collective
-        do {
-            history = try trainer.fit(train: train, validation: validation, resumingFrom: state, progress: progress)
-        } catch RecurrentError.interrupted(let epoch, let batch) {
-            interruptedState = trainer.interruptedState
-            throw RecurrentError.interrupted(epoch: epoch, batch: batch)
+        var network: RecurrentNetwork<Float>? = nil
+        history = TrainingHistory()
+        if c.hasNetwork {
+            let net = try RecurrentNetwork<Float>(shape: c.networkShape, seed: c.seed)
+            if warmStart, let previous = model?.network {
+                net.parameters.allValues = previous.parameters.allValues
+            }
+            let trainer = Trainer(network: net, options: c.trainingOptions)
+            trainer.stopRequested = stopRequested
+            trainer.collective = collective
+            do {
+                history = try trainer.fit(train: train, validation: validation, resumingFrom: state, progress: progress)
+            } catch RecurrentError.interrupted(let epoch, let batch) {
+                interruptedState = trainer.interruptedState
+                throw RecurrentError.interrupted(epoch: epoch, batch: batch)
+            }
+            network = net
         }
         var info = [
             "trained_rows": "\(rows.lowerBound)..<\(trainEnd)",
@@ -125,7 +137,11 @@ public final class Forecaster {
             "epochs_run": "\(history.epochs.count)",
         ]
         if let v = history.epochs.last?.validationLoss { info["last_validation_loss"] = "\(v)" }
-        model = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale, info: info)
+        for part in statistical {
+            if let ets = part.ets { info["ets_\(part.target)"] = ets.spec.description }
+        }
+        model = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale,
+                              statistical: statistical, info: info)
         return history
     }
 
@@ -140,17 +156,56 @@ public final class Forecaster {
         guard end >= c.timesteps, end <= table.rowCount else {
             throw ForecastError.notEnoughData("forecasting after row \(end) needs \(c.timesteps) rows before it; the table has \(table.rowCount)")
         }
-        let scaler = try model.scaler()
-        let (inputs, targets) = try scaledColumns(table, scaler: scaler)
-        let x = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
-        let y = model.network.predict(x, count: 1, timesteps: c.timesteps)
-        return (0..<c.horizon).map { h in
-            c.targets.enumerated().map { k, name in
-                let column = c.columns.firstIndex(of: name)!
-                let base: Float = c.residual ? targets[k][end - 1] : 0
-                return scaler.inverseTransform(y[h * c.targets.count + k] + base, column: column)
+        var members: [[Double]] = Array(repeating: [], count: c.horizon * c.targets.count)
+        if let network = model.network {
+            let scaler = try model.scaler()
+            let (inputs, targets) = try scaledColumns(try networkTable(table, statistical: model.statistical), scaler: scaler)
+            let x = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
+            let y = network.predict(x, count: 1, timesteps: c.timesteps)
+            for h in 0..<c.horizon {
+                for (k, name) in c.targets.enumerated() {
+                    let column = c.columns.firstIndex(of: name)!
+                    let base: Float = c.residual ? targets[k][end - 1] : 0
+                    let value = scaler.inverseTransform(y[h * c.targets.count + k] + base, column: column)
+                    let adjustment = model.statistical.first { $0.target == name }?.adjustment
+                    members[h * c.targets.count + k].append(adjustment?.invert(value, row: end + h) ?? value)
+                }
             }
         }
+        for (k, part) in model.statistical.enumerated() {
+            let series = try table.column(named: part.target)
+            for (_, values) in try part.classicalForecasts(series: series, before: end, horizon: c.horizon).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                for h in 0..<c.horizon { members[h * c.targets.count + k].append(values[h]) }
+            }
+        }
+        return (0..<c.horizon).map { h in
+            c.targets.indices.map { k in c.combination.combine(members[h * c.targets.count + k]) }
+        }
+    }
+
+    /// The statistical parts of the recipe, fitted on `rows`: per target, the classical members
+    /// and the network's adjustment, with the configured or inferred season.
+    func fitStatistical(_ table: Table, rows: Range<Int>) throws -> [TargetModels] {
+        let c = config
+        let classical = c.members.contains(.ets) || c.members.contains(.theta)
+        guard classical || (c.hasNetwork && c.transform != .none) else { return [] }
+        let first = try table.column(named: c.targets[0])
+        let season = c.season ?? Self.inferSeason(table: table, series: Array(first[rows]))
+        return try c.targets.map { name in
+            try TargetModels.fit(target: name, series: try table.column(named: name), rows: rows, season: season, config: c)
+        }
+    }
+
+    /// The table the network reads: each target column through its adjustment, when it has one.
+    func networkTable(_ table: Table, statistical: [TargetModels]) throws -> Table {
+        guard statistical.contains(where: { $0.adjustment != nil }) else { return table }
+        var copy = table
+        for part in statistical {
+            guard let adjustment = part.adjustment else { continue }
+            let j = try table.columnIndex(named: part.target)
+            copy.columns[j] = table.columns[j].enumerated().map { row, v in v.isFinite ? adjustment.apply(v, row: row) : v }
+        }
+        return copy
     }
 
     /// The forecast for the `horizon` steps after the end of the table, with their time stamps.

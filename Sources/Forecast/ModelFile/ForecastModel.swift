@@ -6,28 +6,36 @@ import Foundation
 /// Tensors: the network's under PyTorch names prefixed `rnn.` and `head.`; `scaler.offset` and
 /// `scaler.scale` (one value per column of `config.columns`; x_scaled = (x - offset) / scale).
 /// `__metadata__`: `format` ("swift-forecast"), `format_version`, `config` (ForecastConfig as
-/// JSON), and `info` (JSON: training summary, last timestamp of the data, frequency).
+/// JSON), `info` (JSON: training summary, last timestamp of the data, frequency), and from
+/// format version 2 `statistical` (JSON: per target, the fitted ETS and Theta models and the
+/// network's target adjustment). A model without a network member has no `rnn.`/`head.` tensors.
 public struct ForecastModel {
     public var config: ForecastConfig
-    public let network: RecurrentNetwork<Float>
+    /// The network; nil when the configuration's members have none.
+    public let network: RecurrentNetwork<Float>?
     public var scalerOffset: [Float]
     public var scalerScale: [Float]
+    /// The recipe's statistical parts, one per target (empty in version 1 files).
+    public var statistical: [TargetModels]
     /// Free-form facts about training, kept as JSON in the file.
     public var info: [String: String]
 
-    public init(config: ForecastConfig, network: RecurrentNetwork<Float>, scalerOffset: [Float], scalerScale: [Float],
-                info: [String: String] = [:]) {
+    public init(config: ForecastConfig, network: RecurrentNetwork<Float>?, scalerOffset: [Float], scalerScale: [Float],
+                statistical: [TargetModels] = [], info: [String: String] = [:]) {
         self.config = config
         self.network = network
         self.scalerOffset = scalerOffset
         self.scalerScale = scalerScale
+        self.statistical = statistical
         self.info = info
     }
 
     public func encoded() throws -> [UInt8] {
         var tensors: [String: StoredTensor] = [:]
-        for slot in network.parameters.slots {
-            tensors[slot.name] = StoredTensor(shape: slot.shape, values: network.parameters.tensor(slot.name)!)
+        if let parameters = network?.parameters {
+            for slot in parameters.slots {
+                tensors[slot.name] = StoredTensor(shape: slot.shape, values: parameters.tensor(slot.name)!)
+            }
         }
         tensors["scaler.offset"] = StoredTensor(shape: [scalerOffset.count], values: scalerOffset)
         tensors["scaler.scale"] = StoredTensor(shape: [scalerScale.count], values: scalerScale)
@@ -38,6 +46,7 @@ public struct ForecastModel {
             "format_version": String(ForecastConfig.formatVersion),
             "config": String(decoding: try encoder.encode(config), as: UTF8.self),
             "info": String(decoding: try encoder.encode(info), as: UTF8.self),
+            "statistical": String(decoding: try encoder.encode(statistical), as: UTF8.self),
         ]
         return try SafeTensors.encode(tensors: tensors, metadata: metadata)
     }
@@ -62,8 +71,9 @@ public struct ForecastModel {
         let contents = try SafeTensors.decode(bytes, name: name)
         let meta = contents.metadata
         guard let version = meta["format_version"].flatMap(Int.init) else { throw fail("no format_version in __metadata__") }
-        guard version == ForecastConfig.formatVersion else {
-            throw fail("format version \(version) is not supported (this build reads \(ForecastConfig.formatVersion))")
+        guard ForecastConfig.readableFormatVersions.contains(version) else {
+            let known = ForecastConfig.readableFormatVersions
+            throw fail("format version \(version) is not supported (this build reads \(known.lowerBound) to \(known.upperBound))")
         }
         guard let configText = meta["config"] else { throw fail("no config in __metadata__") }
         let config: ForecastConfig
@@ -76,20 +86,33 @@ public struct ForecastModel {
             throw fail("config in __metadata__ is not a valid configuration")
         }
         let info = meta["info"].flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        var statistical: [TargetModels] = []
+        if let text = meta["statistical"] {
+            guard let parts = try? JSONDecoder().decode([TargetModels].self, from: Data(text.utf8)) else {
+                throw fail("statistical in __metadata__ is not valid")
+            }
+            statistical = parts
+        }
+        let classical = config.members.contains(.ets) || config.members.contains(.theta)
+        guard statistical.map(\.target) == (classical || (config.hasNetwork && config.transform != .none) ? config.targets : []) else {
+            throw fail("statistical in __metadata__ must hold one entry per target (\(config.targets.joined(separator: ", ")))")
+        }
 
-        let network = try RecurrentNetwork<Float>(shape: config.networkShape)
-        var expected = Set(network.parameters.slots.map(\.name))
+        let network = config.hasNetwork ? try RecurrentNetwork<Float>(shape: config.networkShape) : nil
+        var expected = Set(network?.parameters.slots.map(\.name) ?? [])
         expected.formUnion(["scaler.offset", "scaler.scale"])
         let present = Set(contents.tensors.keys)
         if let missing = expected.subtracting(present).sorted().first { throw fail("tensor \(missing) is missing") }
         if let extra = present.subtracting(expected).sorted().first { throw fail("unexpected tensor \(extra)") }
-        for slot in network.parameters.slots {
-            let t = contents.tensors[slot.name]!
-            guard t.shape == slot.shape else {
-                throw fail("tensor \(slot.name) has shape \(t.shape); the config implies \(slot.shape)")
+        if let parameters = network?.parameters {
+            for slot in parameters.slots {
+                let t = contents.tensors[slot.name]!
+                guard t.shape == slot.shape else {
+                    throw fail("tensor \(slot.name) has shape \(t.shape); the config implies \(slot.shape)")
+                }
+                guard t.values.allSatisfy(\.isFinite) else { throw fail("tensor \(slot.name) holds NaN or infinite values") }
+                try parameters.setTensor(slot.name, shape: t.shape, values: t.values)
             }
-            guard t.values.allSatisfy(\.isFinite) else { throw fail("tensor \(slot.name) holds NaN or infinite values") }
-            try network.parameters.setTensor(slot.name, shape: t.shape, values: t.values)
         }
         let columns = config.columns.count
         let offset = contents.tensors["scaler.offset"]!, scale = contents.tensors["scaler.scale"]!
@@ -99,6 +122,7 @@ public struct ForecastModel {
         guard offset.values.allSatisfy(\.isFinite), scale.values.allSatisfy({ $0.isFinite && $0 != 0 }) else {
             throw fail("scaler holds NaN, infinite or zero-scale values")
         }
-        return ForecastModel(config: config, network: network, scalerOffset: offset.values, scalerScale: scale.values, info: info)
+        return ForecastModel(config: config, network: network, scalerOffset: offset.values, scalerScale: scale.values,
+                             statistical: statistical, info: info)
     }
 }

@@ -24,6 +24,18 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Rows between training windows.")
     var windowStride = 1
 
+    @Option(help: "Models whose forecasts are combined: any of ets, theta, network (comma-separated). The default recipe is all three; network alone is the plain recurrent network.")
+    var members = "ets,theta,network"
+
+    @Option(help: "How members' forecasts combine: median or mean.")
+    var combine = "median"
+
+    @Option(help: "What the network reads for each target: adjusted (seasonally adjusted, logged when positive) or none.")
+    var transform = "adjusted"
+
+    @Option(name: .customLong("model-season"), help: "Seasonal period of the recipe's models (default: inferred).")
+    var modelSeason: Int?
+
     @Option(help: "Recurrent cell: lstm, gru or rnn.")
     var cell = "lstm"
 
@@ -117,6 +129,15 @@ struct ModelOptions: ParsableArguments {
         c.missing = missing
         c.seed = seed
         c.threads = threads
+        c.members = try members.split(separator: ",").map { name in
+            guard let m = Member(rawValue: String(name)) else { throw ValidationError("--members takes ets, theta and network, got \(name)") }
+            return m
+        }
+        guard let combination = Combination(rawValue: combine) else { throw ValidationError("--combine must be median or mean, got \(combine)") }
+        c.combination = combination
+        guard let t = TargetTransform(rawValue: transform) else { throw ValidationError("--transform must be adjusted or none, got \(transform)") }
+        c.transform = t
+        c.season = modelSeason
         try c.validate()
         return c
     }
