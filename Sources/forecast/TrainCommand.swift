@@ -66,7 +66,7 @@ struct TrainCommand: ParsableCommand {
             let stop = StopSignal.install()
             let history: TrainingHistory
             do {
-                history = try forecaster.fit(table, resumingFrom: state, progress: { progress.epoch($0, of: config.epochs) },
+                history = try forecaster.fit(table, resumingFrom: state, progress: { progress.epoch($0, of: forecaster.plannedEpochs) },
                                              stopRequested: { stop.requested })
             } catch RecurrentError.interrupted(let epoch, let batch) {
                 progress.finish()

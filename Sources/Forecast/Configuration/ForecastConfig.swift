@@ -13,11 +13,12 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     public static let readableFormatVersions = 1...2
 
     /// What forecasts: the models whose forecasts are combined (see ``Combination``). The default
-    /// is the recipe `[.ets, .theta, .network]`; `[.network]` alone is the recurrent network as
-    /// it was before the recipe (and what a version 1 model file holds).
+    /// is the recipe `[.ets, .theta, .ar, .network]`; `[.network]` alone is the recurrent network
+    /// as it was before the recipe (and what a version 1 model file holds).
     public var members: [Member] = Member.recipe
-    /// How the members' forecasts are combined.
-    public var combination: Combination = .median
+    /// How the members' forecasts are combined: by default the two that forecast the
+    /// validation rows best.
+    public var combination: Combination = .validated
     /// How the network sees its targets (`.adjusted`: deseasonalized and, when positive, logged).
     public var transform: TargetTransform = .adjusted
     /// Seasonal period for the recipe's models; nil infers it from the sampling frequency and
@@ -54,6 +55,11 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     public var optimizer = "adam"
     public var learningRate = 1e-3
     public var epochs = 100
+    /// Optimizer steps that training may take at least: on a short series, whose epochs hold a
+    /// batch or two, the epoch limit is raised to about this many steps (at most 5000 epochs)
+    /// and the patience with it (a tenth of the epochs), so that a small network converges
+    /// instead of stopping after a few hundred steps. Nil keeps `epochs` and `patience` as set.
+    public var trainingSteps: Int? = 3000
     public var batchSize = 32
     /// Epochs without validation improvement before stopping; nil trains every epoch.
     public var patience: Int? = 10
@@ -128,6 +134,7 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
         try check(OptimizerKind(name: optimizer) != nil, "optimizer must be one of \(OptimizerKind.names.joined(separator: ", ")), got \(optimizer)")
         try check(learningRate > 0 && learningRate.isFinite, "learning rate must be positive, got \(learningRate)")
         try check(epochs >= 1, "epochs must be at least 1, got \(epochs)")
+        if let trainingSteps { try check(trainingSteps >= 1, "training steps must be at least 1, got \(trainingSteps)") }
         try check(batchSize >= 1, "batch size must be at least 1, got \(batchSize)")
         if let patience { try check(patience >= 1, "patience must be at least 1, got \(patience)") }
         if let gradientClip { try check(gradientClip > 0, "gradient clip must be positive, got \(gradientClip)") }
@@ -161,6 +168,14 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
 
     /// 8 GB of activations.
     public static let maximumWorkspaceBytes = 8_000_000_000
+
+    /// The epoch limit and patience for `batches` mini-batches per epoch (see `trainingSteps`).
+    public func trainingLength(batchesPerEpoch batches: Int) -> (epochs: Int, patience: Int?) {
+        guard let trainingSteps, batches > 0 else { return (epochs, patience) }
+        let needed = min(5000, (trainingSteps + batches - 1) / batches)
+        guard needed > epochs else { return (epochs, patience) }
+        return (needed, patience.map { max($0, needed / 10) })
+    }
 
     /// The trainer settings these choices imply.
     public var trainingOptions: TrainingOptions {

@@ -1,3 +1,4 @@
+import Foundation
 /// Fits a recurrent network to the columns of a table and forecasts the next `horizon` steps,
 /// in original units, with their time stamps.
 ///
@@ -20,6 +21,8 @@ public final class Forecaster {
     public private(set) var model: ForecastModel?
     /// The history of the last `fit`.
     public private(set) var history = TrainingHistory()
+    /// The epoch limit of the last `fit` (see `ForecastConfig.trainingSteps`).
+    public private(set) var plannedEpochs = 0
     /// Where the last `fit` stopped when it was interrupted (see `fit(…, stopRequested:)`).
     public private(set) var interruptedState: TrainingState?
     /// The ranks of a distributed run (see `Collective`); nil works in this process only. With
@@ -81,15 +84,17 @@ public final class Forecaster {
         interruptedState = nil
         let rows = rows ?? 0..<table.rowCount
         let c = config
-        let statistical = try collective.together { try fitStatistical(table, rows: rows) }
+        var statistical = try collective.together { try fitStatistical(table, rows: rows) }
+        let original = table
         let table = try networkTable(table, statistical: statistical)
         let (scaler, train, validation, trainEnd, validationRows) = try collective.together { () throws -> (Scaler, SampleSet<Float>, SampleSet<Float>?, Int, Int) in
             let span = c.hasNetwork ? c.timesteps + c.horizon : 2
             guard rows.count >= span else {
                 throw ForecastError.notEnoughData("\(rows.count) rows cannot make one window of \(c.timesteps) timesteps + \(c.horizon) horizon")
             }
-            var validationRows = Int((Double(rows.count) * c.validationFraction).rounded())
-            if validationRows < c.horizon || rows.count - validationRows < span { validationRows = 0 }
+            // At least a whole horizon validates, so that the members can be scored on it.
+            var validationRows = c.validationFraction > 0 ? max(c.horizon, Int((Double(rows.count) * c.validationFraction).rounded())) : 0
+            if rows.count - validationRows < span { validationRows = 0 }
             let trainEnd = rows.upperBound - validationRows
 
             let scaler = try Scaler.fit(ScalerKind(rawValue: c.scaler) ?? .standard, table: table, columns: c.columns,
@@ -118,7 +123,11 @@ public final class Forecaster {
             if warmStart, let previous = model?.network {
                 net.parameters.allValues = previous.parameters.allValues
             }
-            let trainer = Trainer(network: net, options: c.trainingOptions)
+            var options = c.trainingOptions
+            let batches = (train.count + c.batchSize - 1) / c.batchSize
+            (options.epochs, options.patience) = c.trainingLength(batchesPerEpoch: batches)
+            plannedEpochs = options.epochs
+            let trainer = Trainer(network: net, options: options)
             trainer.stopRequested = stopRequested
             trainer.collective = collective
             do {
@@ -137,8 +146,15 @@ public final class Forecaster {
             "epochs_run": "\(history.epochs.count)",
         ]
         if let v = history.epochs.last?.validationLoss { info["last_validation_loss"] = "\(v)" }
+        if c.combination == .validated, c.members.count > 1,
+           let errors = try validationErrors(original, rows: rows, trainEnd: trainEnd, network: network, scaler: scaler, statistical: statistical) {
+            for k in statistical.indices { statistical[k].weights = Combination.weights(errors: errors[k]) }
+        }
         for part in statistical {
             if let ets = part.ets { info["ets_\(part.target)"] = ets.spec.description }
+            if let w = part.weights {
+                info["weights_\(part.target)"] = w.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\(String(format: "%.3f", $0.value))" }.joined(separator: " ")
+            }
         }
         model = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale,
                               statistical: statistical, info: info)
@@ -153,10 +169,23 @@ public final class Forecaster {
         guard let model else { throw ForecastError.invalidConfig("the forecaster has no trained model; call fit first") }
         let end = end ?? table.rowCount
         let c = config
-        guard end >= c.timesteps, end <= table.rowCount else {
+        let forecasts = try memberForecasts(table, before: end, model: model)
+        return (0..<c.horizon).map { h in
+            c.targets.indices.map { k in
+                let weights = k < model.statistical.count ? model.statistical[k].weights : nil
+                return c.combination.combine(forecasts[h][k], weights: weights)
+            }
+        }
+    }
+
+    /// Every member's forecast of the `horizon` rows after row `end`, in original units:
+    /// values[step][target][member].
+    func memberForecasts(_ table: Table, before end: Int, model: ForecastModel) throws -> [[[Member: Double]]] {
+        let c = config
+        guard end >= (model.network == nil ? 2 : c.timesteps), end <= table.rowCount else {
             throw ForecastError.notEnoughData("forecasting after row \(end) needs \(c.timesteps) rows before it; the table has \(table.rowCount)")
         }
-        var members: [[Double]] = Array(repeating: [], count: c.horizon * c.targets.count)
+        var out = Array(repeating: Array(repeating: [Member: Double](), count: c.targets.count), count: c.horizon)
         if let network = model.network {
             let scaler = try model.scaler()
             let (inputs, targets) = try scaledColumns(try networkTable(table, statistical: model.statistical), scaler: scaler)
@@ -168,26 +197,51 @@ public final class Forecaster {
                     let base: Float = c.residual ? targets[k][end - 1] : 0
                     let value = scaler.inverseTransform(y[h * c.targets.count + k] + base, column: column)
                     let adjustment = model.statistical.first { $0.target == name }?.adjustment
-                    members[h * c.targets.count + k].append(adjustment?.invert(value, row: end + h) ?? value)
+                    out[h][k][.network] = adjustment?.invert(value, row: end + h) ?? value
                 }
             }
         }
         for (k, part) in model.statistical.enumerated() {
             let series = try table.column(named: part.target)
-            for (_, values) in try part.classicalForecasts(series: series, before: end, horizon: c.horizon).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                for h in 0..<c.horizon { members[h * c.targets.count + k].append(values[h]) }
+            for (member, values) in try part.classicalForecasts(series: series, before: end, horizon: c.horizon) {
+                for h in 0..<c.horizon { out[h][k][member] = values[h] }
             }
         }
-        return (0..<c.horizon).map { h in
-            c.targets.indices.map { k in c.combination.combine(members[h * c.targets.count + k]) }
+        return out
+    }
+
+    /// Each member's mean absolute error per target over the forecasts from the validation
+    /// origins `trainEnd`, `trainEnd + step`, … (every horizon inside `trainEnd..<end`): the
+    /// network as trained (its weights never fitted these rows), the classical members refitted
+    /// on the rows before `trainEnd`, all reading the same adjustment. Nil without a whole
+    /// horizon of validation rows.
+    func validationErrors(_ table: Table, rows: Range<Int>, trainEnd: Int, network: RecurrentNetwork<Float>?,
+                          scaler: Scaler, statistical: [TargetModels]) throws -> [[Member: Double]]? {
+        let c = config
+        guard rows.upperBound - trainEnd >= c.horizon, trainEnd - rows.lowerBound >= max(4, network == nil ? 0 : c.timesteps) else { return nil }
+        var held = try fitStatistical(table, rows: rows.lowerBound..<trainEnd)
+        for k in held.indices { held[k].adjustment = statistical[k].adjustment }
+        let probe = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale, statistical: held)
+        let step = max(1, c.horizon / 2)
+        var sums = Array(repeating: [Member: Double](), count: c.targets.count)
+        let columns = try c.targets.map { try table.column(named: $0) }
+        for origin in Swift.stride(from: trainEnd, through: rows.upperBound - c.horizon, by: step) {
+            let forecasts = try memberForecasts(table, before: origin, model: probe)
+            for h in 0..<c.horizon {
+                for k in c.targets.indices {
+                    let actual = columns[k][origin + h]
+                    for (member, value) in forecasts[h][k] { sums[k][member, default: 0] += abs(actual - value) }
+                }
+            }
         }
+        return sums
     }
 
     /// The statistical parts of the recipe, fitted on `rows`: per target, the classical members
     /// and the network's adjustment, with the configured or inferred season.
     func fitStatistical(_ table: Table, rows: Range<Int>) throws -> [TargetModels] {
         let c = config
-        let classical = c.members.contains(.ets) || c.members.contains(.theta)
+        let classical = c.members.contains { $0 != .network }
         guard classical || (c.hasNetwork && c.transform != .none) else { return [] }
         let first = try table.column(named: c.targets[0])
         let season = c.season ?? Self.inferSeason(table: table, series: Array(first[rows]))

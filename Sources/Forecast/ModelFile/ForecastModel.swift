@@ -93,7 +93,7 @@ public struct ForecastModel {
             }
             statistical = parts
         }
-        let classical = config.members.contains(.ets) || config.members.contains(.theta)
+        let classical = config.members.contains { $0 != .network }
         guard statistical.map(\.target) == (classical || (config.hasNetwork && config.transform != .none) ? config.targets : []) else {
             throw fail("statistical in __metadata__ must hold one entry per target (\(config.targets.joined(separator: ", ")))")
         }

@@ -2,16 +2,18 @@ import Foundation
 import Statistical
 
 /// A model whose forecasts the recipe combines.
-public enum Member: String, Codable, Sendable, CaseIterable {
+public enum Member: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
     /// Exponential smoothing, the form chosen by AICc among `ETSSpec.candidates`.
     case ets
     /// The Theta method on the seasonally adjusted series.
     case theta
+    /// An autoregression on the differenced, seasonally adjusted series (`AutoRegression`).
+    case ar
     /// The recurrent network of the configuration.
     case network
 
     /// The default recipe.
-    public static let recipe: [Member] = [.ets, .theta, .network]
+    public static let recipe: [Member] = [.ets, .theta, .ar, .network]
 }
 
 /// How the members' forecasts become one, per step and target.
@@ -20,13 +22,45 @@ public enum Combination: String, Codable, Sendable, CaseIterable {
     case median
     /// The mean.
     case mean
+    /// The mean of the two members that forecast the validation rows best (see
+    /// ``weights(errors:)``); the median when no validation was possible.
+    case validated
+
+    /// How many members `validated` keeps.
+    static let kept = 2
+
+    /// Weights from validation errors: equal weights on the `kept` members with the smallest
+    /// error (ties broken by member order), none on the others. Selecting a few and averaging
+    /// them is steadier than trusting one short validation period to pick a single winner,
+    /// and than weighting every member by its error.
+    public static func weights(errors: [Member: Double]) -> [Member: Double] {
+        let ranked = errors.filter { !$0.value.isNaN }.sorted {
+            $0.value != $1.value ? $0.value < $1.value : Member.allCases.firstIndex(of: $0.key)! < Member.allCases.firstIndex(of: $1.key)!
+        }
+        let chosen = ranked.prefix(kept)
+        return Dictionary(uniqueKeysWithValues: chosen.map { ($0.key, 1 / Double(chosen.count)) })
+    }
+
+    func combine(_ members: [Member: Double], weights: [Member: Double]?) -> Double {
+        if self == .validated, let weights, !weights.isEmpty {
+            var sum = 0.0, total = 0.0
+            for (member, value) in members {
+                let w = weights[member] ?? 0
+                sum += w * value
+                total += w
+            }
+            if total > 0 { return sum / total }
+        }
+        let values = members.sorted { $0.key.rawValue < $1.key.rawValue }.map(\.value)
+        return (self == .mean ? Combination.mean : Combination.median).combine(values)
+    }
 
     func combine(_ values: [Double]) -> Double {
         precondition(!values.isEmpty)
         switch self {
         case .mean:
             return values.reduce(0, +) / Double(values.count)
-        case .median:
+        case .median, .validated:
             let s = values.sorted()
             let n = s.count
             return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
@@ -53,7 +87,10 @@ public struct TargetModels: Codable, Equatable, Sendable {
     public var season: Int
     public var ets: ETSModel?
     public var theta: ThetaModel?
+    public var ar: AutoRegression?
     public var adjustment: TargetAdjustment?
+    /// The members' weights from validation, with `Combination.validated`.
+    public var weights: [Member: Double]?
 }
 
 /// The transform `.adjusted`: seasonal indices (by row phase) and whether to take logs.
@@ -96,6 +133,7 @@ extension TargetModels {
         var m = TargetModels(target: target, firstRow: rows.lowerBound, season: season)
         if config.members.contains(.ets) { m.ets = ETSModel.select(y, period: season) }
         if config.members.contains(.theta) { m.theta = ThetaModel.fit(y, period: season) }
+        if config.members.contains(.ar) { m.ar = AutoRegression.fit(y, period: season) }
         if config.hasNetwork && config.transform == .adjusted { m.adjustment = TargetAdjustment(y, season: season, firstRow: rows.lowerBound) }
         return m
     }
@@ -111,12 +149,13 @@ extension TargetModels {
     func classicalForecasts(series: [Double], before end: Int, horizon: Int) throws -> [Member: [Double]] {
         let start = firstRow < end ? firstRow : 0
         let y = Array(series[start..<end])
-        if ets != nil || theta != nil, let bad = y.firstIndex(where: { !$0.isFinite }) {
+        if ets != nil || theta != nil || ar != nil, let bad = y.firstIndex(where: { !$0.isFinite }) {
             throw ForecastError.notEnoughData("\(target) has a missing value at row \(start + bad); choose a missing-value policy (--missing drop, ffill or interpolate)")
         }
         var out: [Member: [Double]] = [:]
         if let ets { out[.ets] = ets.forecast(y, horizon: horizon) }
         if let theta { out[.theta] = theta.forecast(y, horizon: horizon) }
+        if let ar { out[.ar] = ar.forecast(y, horizon: horizon) }
         return out
     }
 }

@@ -24,11 +24,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Rows between training windows.")
     var windowStride = 1
 
-    @Option(help: "Models whose forecasts are combined: any of ets, theta, network (comma-separated). The default recipe is all three; network alone is the plain recurrent network.")
-    var members = "ets,theta,network"
+    @Option(help: "Models whose forecasts are combined: any of ets, theta, ar, network (comma-separated). The default recipe is all four; network alone is the plain recurrent network.")
+    var members = "ets,theta,ar,network"
 
-    @Option(help: "How members' forecasts combine: median or mean.")
-    var combine = "median"
+    @Option(help: "How members' forecasts combine: validated (the mean of the two best on the validation rows), median or mean.")
+    var combine = "validated"
 
     @Option(help: "What the network reads for each target: adjusted (seasonally adjusted, logged when positive) or none.")
     var transform = "adjusted"
@@ -63,8 +63,8 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("lr"), help: "Learning rate.")
     var learningRate = 1e-3
 
-    @Option(help: "Maximum training epochs.")
-    var epochs = 100
+    @Option(help: "Maximum training epochs (default: 100, raised on short series to about 3000 optimizer steps).")
+    var epochs: Int?
 
     @Option(help: "Mini-batch size.")
     var batchSize = 32
@@ -121,7 +121,8 @@ struct ModelOptions: ParsableArguments {
         c.loss = loss
         c.optimizer = optimizer
         c.learningRate = learningRate
-        c.epochs = epochs
+        c.epochs = epochs ?? 100
+        if epochs != nil { c.trainingSteps = nil }
         c.batchSize = batchSize
         c.patience = patience > 0 ? patience : nil
         c.gradientClip = clip
@@ -130,10 +131,10 @@ struct ModelOptions: ParsableArguments {
         c.seed = seed
         c.threads = threads
         c.members = try members.split(separator: ",").map { name in
-            guard let m = Member(rawValue: String(name)) else { throw ValidationError("--members takes ets, theta and network, got \(name)") }
+            guard let m = Member(rawValue: String(name)) else { throw ValidationError("--members takes ets, theta, ar and network, got \(name)") }
             return m
         }
-        guard let combination = Combination(rawValue: combine) else { throw ValidationError("--combine must be median or mean, got \(combine)") }
+        guard let combination = Combination(rawValue: combine) else { throw ValidationError("--combine must be validated, median or mean, got \(combine)") }
         c.combination = combination
         guard let t = TargetTransform(rawValue: transform) else { throw ValidationError("--transform must be adjusted or none, got \(transform)") }
         c.transform = t
