@@ -14,28 +14,35 @@ What is pinned, on real series of the repository:
 - Classical decomposition: statsmodels seasonal_decompose's seasonal component (additive and
   multiplicative).
 - Simple exponential smoothing with a known initial level: statsmodels SimpleExpSmoothing.
-- The Theta method's drift: statsmodels ThetaModel's forecasts minus their first step, which
-  depend only on its alpha, b0 and theta (the level cancels).
+- The Theta method: statsforecast's state-space Theta (standard and optimized variants) with
+  fixed initial level, alpha and theta: one-step errors and forecasts; and statsmodels
+  ThetaModel's b0 (the least-squares slope).
+- The autoregression: statsmodels OLS of x_t on 1, x_{t-1}, ..., x_{t-p} (conditional least
+  squares, as AutoReg with a constant) and the KPSS statistic (statsmodels' kpss, level, the
+  given lags).
 - The 90 % seasonality test: statsmodels' acf at the seasonal lag and the M4 limit.
 """
 import json
 import pathlib
+import warnings
 
 import numpy as np
 import pandas as pd
 from statsforecast import ets as sf_ets
+from statsforecast import theta as sf_theta
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.holtwinters import SimpleExpSmoothing
 from statsmodels.tsa.forecasting.theta import ThetaModel
 from statsmodels.tsa.seasonal import seasonal_decompose
-from statsmodels.tsa.stattools import acf
+from statsmodels.tsa.stattools import acf, kpss
+from statsmodels.regression.linear_model import OLS
 
 root = pathlib.Path(__file__).resolve().parent.parent
 air = pd.read_csv(root / "datasets/airpassengers_monthly.csv")["passengers_thousands"].to_numpy(float)[:96]
 huron = pd.read_csv(root / "datasets/panel/lake_huron_level_annual.csv")["level_ft"].to_numpy(float)
 wool = pd.read_csv(root / "datasets/panel/australia_wool_production_quarterly.csv")["tonnes"].to_numpy(float)
 
-out = {"ets": [], "decomposition": [], "ses": [], "theta": [], "seasonality": []}
+out = {"ets": [], "decomposition": [], "ses": [], "theta": [], "seasonality": [], "autoregression": [], "kpss": []}
 
 def ets_case(name, y, error, trend, damped, seasonal, m, coefs, level, slope, season):
     if seasonal == "M":
@@ -101,16 +108,32 @@ for y, a, l0, name in [(huron, 0.6, 580.0, "huron"), (air, 0.3, 112.0, "air")]:
     out["ses"].append({"name": name, "series": list(y), "alpha": a, "initialLevel": l0,
                        "fitted": list(np.asarray(r.fittedvalues)), "forecast": float(np.asarray(r.forecast(1))[0])})
 
-for y, name in [(huron, "huron"), (wool, "wool")]:
-    r = ThetaModel(y, period=1, deseasonalize=False).fit(use_mle=False)
-    f = np.asarray(r.forecast(10, theta=2))
-    out["theta"].append({"name": name, "series": list(y), "alpha": float(r.params["alpha"]), "b0": float(r.params["b0"]),
-                         "drift": list(f - f[0])})
+residents = pd.read_csv(root / "datasets/panel/australia_residents_quarterly.csv")["residents_thousands"].to_numpy(float)
+for y, name, alpha, theta, level in [(huron, "huron", 0.6, 2.0, 290.0), (wool, "wool", 0.3, 3.5, 6100.0),
+                                     (residents, "residents", 0.9, 40.0, 13000.0)]:
+    variant = "STM" if theta == 2.0 else "OTM"
+    model = sf_theta.thetamodel(y, 1, variant, level, alpha, theta, 3)
+    b0 = float(ThetaModel(y, period=1, deseasonalize=False).fit(use_mle=False).params["b0"])
+    out["theta"].append({"name": name, "series": list(y), "alpha": alpha, "theta": theta, "initialLevel": level,
+                         "errors": list(model["residuals"]), "forecast": list(sf_theta.forecast_theta(model, 10)["mean"]),
+                         "b0": b0})
 
 for y, m, name in [(air, 12, "air"), (huron, 5, "huron"), (wool, 4, "wool")]:
     r = acf(y, nlags=m, fft=False)
     limit = 1.645 * np.sqrt((1 + 2 * np.sum(r[1:m] ** 2)) / len(y))
     out["seasonality"].append({"name": name, "series": list(y), "period": m, "acf": list(r), "seasonal": bool(abs(r[m]) > limit)})
+
+lynx = pd.read_csv(root / "datasets/panel/lynx_trappings_annual.csv")["lynx"].to_numpy(float)
+for y, name, p, skip in [(np.log(lynx), "log lynx", 2, 2), (np.log(lynx), "log lynx p4 skip6", 4, 6), (np.diff(huron), "huron differences", 1, 3)]:
+    X = np.column_stack([np.ones(len(y) - skip)] + [y[skip - i:len(y) - i] for i in range(1, p + 1)])
+    r = OLS(y[skip:], X).fit()
+    out["autoregression"].append({"name": name, "series": list(y), "order": p, "skip": skip,
+                                  "constant": float(r.params[0]), "coefficients": list(r.params[1:]), "sse": float(r.ssr)})
+for y, name, lags in [(huron, "huron", 3), (air, "air", 4), (np.diff(air), "air differences", 4)]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stat = kpss(y, regression="c", nlags=lags)[0]
+    out["kpss"].append({"name": name, "series": list(y), "lags": lags, "statistic": float(stat)})
 
 path = root / "Tests/StatisticalTests/Fixtures/statistical.json"
 path.write_text(json.dumps(out, indent=1) + "\n")

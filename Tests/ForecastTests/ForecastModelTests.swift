@@ -12,6 +12,9 @@ struct ForecastModelTests {
         config.hidden = 5
         config.layers = 2
         config.bidirectional = true
+        // A network alone, as version 1 files hold (the recipe's parts are tested in RecipeTests).
+        config.members = [.network]
+        config.transform = .none
         let net = try RecurrentNetwork<Float>(shape: config.networkShape, seed: 9)
         return ForecastModel(config: config, network: net, scalerOffset: [1, 2, 3], scalerScale: [0.5, 2, 4],
                              info: ["last_time": "2020-01-01"])
@@ -68,7 +71,7 @@ struct ForecastModelTests {
             try ForecastModel.decode(try SafeTensors.encode(tensors: tensors, metadata: badMeta), name: "m")
         }
         badMeta["format_version"] = "99"
-        #expect(throws: ModelFileError(file: "m", message: "format version 99 is not supported (this build reads 1)")) {
+        #expect(throws: ModelFileError(file: "m", message: "format version 99 is not supported (this build reads 1 to 2)")) {
             try ForecastModel.decode(try SafeTensors.encode(tensors: tensors, metadata: badMeta), name: "m")
         }
     }
@@ -101,5 +104,36 @@ struct ForecastModelTests {
             dataRejected += 1
         }
         print("corrupted model files: \(truncations) truncations, \(headerRejected) header mutations and \(dataRejected) data mutations rejected; \(headerHarmless) header mutations left weights, configuration and info unchanged (JSON syntax that parses the same)")
+    }
+}
+
+@Suite("Model files of the recipe")
+struct RecipeModelFileTests {
+    @Test("statistical parts that do not match the targets are rejected; a recipe without a network has no network tensors")
+    func statisticalMetadata() throws {
+        var config = ForecastConfig(targets: ["y"])
+        config.members = [.ets, .theta]
+        config.horizon = 2
+        let y = (0..<40).map { 10 + Double($0 % 4) + 0.1 * Double($0) }
+        let table = try Table(timeName: "t", time: TimeAxis(kind: .index, values: (0..<40).map(Double.init)), columnNames: ["y"], columns: [y])
+        let f = try Forecaster(config: config)
+        try f.fit(table)
+        let model = try #require(f.model)
+        let bytes = try model.encoded()
+        let back = try ForecastModel.decode(bytes, name: "m")
+        #expect(back.network == nil && back.statistical == model.statistical)
+        let contents = try SafeTensors.decode(bytes, name: "m")
+        #expect(!contents.tensors.keys.contains { $0.hasPrefix("rnn.") || $0.hasPrefix("head.") })
+        var metadata = contents.metadata
+        metadata["statistical"] = "[]"
+        let broken = try SafeTensors.encode(tensors: contents.tensors, metadata: metadata)
+        #expect(throws: ModelFileError(file: "m", message: "statistical in __metadata__ must hold one entry per target (y)")) {
+            try ForecastModel.decode(broken, name: "m")
+        }
+        metadata["statistical"] = "{not json"
+        let garbled = try SafeTensors.encode(tensors: contents.tensors, metadata: metadata)
+        #expect(throws: ModelFileError(file: "m", message: "statistical in __metadata__ is not valid")) {
+            try ForecastModel.decode(garbled, name: "m")
+        }
     }
 }

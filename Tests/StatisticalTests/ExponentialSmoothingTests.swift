@@ -65,16 +65,31 @@ import Statistical
         }
     }
 
-    @Test func driftMatchesStatsmodels() {
+    @Test func recursionsAndForecastsMatchStatsforecast() {
         for c in StatisticalFixtures.shared.theta {
-            // statsmodels' b0 is the least-squares slope; the forecast path beyond step 1 depends on it and θ only.
-            expectClose([ThetaModel.leastSquaresSlope(c.series)], [c.b0], c.name)
-            let model = ThetaModel(ses: SimpleExponentialSmoothing(alpha: c.alpha, initialLevel: c.series[0]), slope: c.b0, theta: 2, decomposition: nil)
-            let f = model.forecast(c.series, horizon: c.drift.count)
-            let drift = f.map { $0 - f[0] }
-            #expect(drift[0] == 0)
-            expectClose(Array(drift.dropFirst()), Array(c.drift.dropFirst()), "\(c.name) drift")
+            let r = ThetaModel.run(c.series, alpha: c.alpha, initialLevel: c.initialLevel, theta: c.theta)
+            expectClose(r.errors, c.errors, relative: 1e-6, "\(c.name) errors")
+            // statsmodels' b0 is the same least-squares slope.
+            expectClose([ThetaModel.line(c.series).slope], [c.b0], "\(c.name) slope")
+            let model = ThetaModel(variant: c.theta == 2 ? .standard : .optimized, alpha: c.alpha, initialLevel: c.initialLevel,
+                                   theta: c.theta, decomposition: nil)
+            expectClose(model.forecast(c.series, horizon: c.forecast.count), c.forecast, "\(c.name) forecast")
         }
+    }
+
+    @Test func theOptimizedVariantFollowsAStrongTrend() {
+        // A straight line with small noise: θ = 2 drifts at half the slope, the fitted θ follows it.
+        func point(_ t: Int) -> Double {
+            let wiggle: Double = t % 2 == 0 ? 0.5 : -0.5
+            return 100 + 3 * Double(t) + wiggle
+        }
+        let y = (0..<60).map(point)
+        let standard = ThetaModel.fit(y, period: 1, variants: [.standard])
+        let chosen = ThetaModel.fit(y, period: 1)
+        #expect(chosen.variant == .optimized && chosen.theta > 2, "θ = \(chosen.theta)")
+        let truth = 100 + 3 * Double(60 + 9)
+        #expect(abs(chosen.forecast(y, horizon: 10)[9] - truth) < abs(standard.forecast(y, horizon: 10)[9] - truth))
+        #expect(abs(chosen.forecast(y, horizon: 10)[9] - truth) < 3)
     }
 
     @Test func seasonalSeriesAreAdjustedAndForecastsKeepTheSeason() {

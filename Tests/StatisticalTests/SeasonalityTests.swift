@@ -11,8 +11,15 @@ struct StatisticalFixtures: Decodable {
     }
     struct DecompositionCase: Decodable { let name: String, series: [Double], period: Int, form: String, indices: [Double] }
     struct SESCase: Decodable { let name: String, series: [Double], alpha: Double, initialLevel: Double, fitted: [Double], forecast: Double }
-    struct ThetaCase: Decodable { let name: String, series: [Double], alpha: Double, b0: Double, drift: [Double] }
+    struct ThetaCase: Decodable {
+        let name: String, series: [Double], alpha: Double, theta: Double, initialLevel: Double
+        let errors: [Double], forecast: [Double], b0: Double
+    }
     struct SeasonalityCase: Decodable { let name: String, series: [Double], period: Int, acf: [Double], seasonal: Bool }
+    struct ARCase: Decodable { let name: String, series: [Double], order: Int, skip: Int, constant: Double, coefficients: [Double], sse: Double }
+    struct KPSSCase: Decodable { let name: String, series: [Double], lags: Int, statistic: Double }
+    let autoregression: [ARCase]
+    let kpss: [KPSSCase]
     let ets: [ETSCase]
     let decomposition: [DecompositionCase]
     let ses: [SESCase]
