@@ -2,7 +2,7 @@ extension ForecastConfig {
     enum CodingKeys: String, CodingKey {
         case inputs, targets, timeColumn, timesteps, horizon, stride, cell, hidden, layers, bidirectional, dropout
         case scaler, residual, loss, optimizer, learningRate, epochs, batchSize, patience, gradientClip
-        case validationFraction, calendar, missing, seed, threads, members, combination, transform, season, trainingSteps
+        case validationFraction, calendar, missing, seed, threads, members, combination, transform, season, trainingSteps, refit
     }
 
     /// Reads a configuration written by any version: a key that is absent keeps its default,
@@ -31,5 +31,6 @@ extension ForecastConfig {
         transform = try c.decodeIfPresent(TargetTransform.self, forKey: .transform) ?? .none
         season = try c.decodeIfPresent(Int.self, forKey: .season)
         trainingSteps = try c.decodeIfPresent(Int.self, forKey: .trainingSteps)
+        refit = try c.decodeIfPresent(Bool.self, forKey: .refit) ?? false
     }
 }

@@ -65,8 +65,12 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     public var patience: Int? = 10
     /// Global gradient-norm clip; nil for none.
     public var gradientClip: Double? = nil
-    /// Fraction of the training windows (the latest ones) held out for validation and early stopping.
-    public var validationFraction = 0.1
+    /// Fraction of the rows (the latest ones, and at least a horizon) held out for validation:
+    /// early stopping, and scoring the members for `Combination.validated`.
+    public var validationFraction = 0.2
+    /// After early stopping and scoring, train the network a little more (a fifth of its best
+    /// epoch count) on every window, the validation rows included.
+    public var refit = true
     /// Calendar features derived from the time column and read as extra inputs: any of `hour`,
     /// `dayofweek`, `month`, each a sin/cos pair (`hour_sin`, `hour_cos`, ...) that must also be
     /// listed in `inputs`. Nil or empty for none.

@@ -150,6 +150,20 @@ public final class Forecaster {
            let errors = try validationErrors(original, rows: rows, trainEnd: trainEnd, network: network, scaler: scaler, statistical: statistical) {
             for k in statistical.indices { statistical[k].weights = Combination.weights(errors: errors[k]) }
         }
+        if c.refit, let net = network, let validation, history.bestEpoch > 0 {
+            // After scoring, the network also learns from the validation rows, the latest it
+            // forecasts from: a fifth of the epochs its best weights took, on every window.
+            let all = try SampleSet<Float>(inputs: train.inputs + validation.inputs, targets: train.targets + validation.targets,
+                                           count: train.count + validation.count, timesteps: c.timesteps,
+                                           inputSize: c.inputs.count, outputSize: c.horizon * c.targets.count)
+            var options = c.trainingOptions
+            options.epochs = max(1, history.bestEpoch / 5)
+            options.patience = nil
+            let refitter = Trainer(network: net, options: options)
+            refitter.collective = collective
+            let more = try refitter.fit(train: all, validation: nil)
+            info["refit_epochs"] = "\(more.epochs.count)"
+        }
         for part in statistical {
             if let ets = part.ets { info["ets_\(part.target)"] = ets.spec.description }
             if let w = part.weights {

@@ -75,8 +75,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Clip the global gradient norm to this value.")
     var clip: Double?
 
-    @Option(help: "Fraction of the latest training rows used for validation.")
-    var validation = 0.1
+    @Option(help: "Fraction of the latest training rows used for validation (early stopping, scoring the members).")
+    var validation = 0.2
+
+    @Flag(inversion: .prefixedNo, help: "After validation, train the network a few more epochs on all rows.")
+    var refit = true
 
     @Option(help: "Missing values: error, drop, ffill or interpolate.")
     var missing = "error"
@@ -127,6 +130,7 @@ struct ModelOptions: ParsableArguments {
         c.patience = patience > 0 ? patience : nil
         c.gradientClip = clip
         c.validationFraction = validation
+        c.refit = refit
         c.missing = missing
         c.seed = seed
         c.threads = threads
