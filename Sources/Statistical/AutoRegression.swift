@@ -1,62 +1,101 @@
 import Foundation
 
-/// An autoregression on the differenced, seasonally adjusted series: ARIMA(p, d, 0) with a
-/// constant, fitted by conditional least squares. The order of differencing comes from repeated
-/// KPSS tests (as `forecast::ndiffs` chooses it), the lag order p from AICc; the season, when the
-/// 90 % autocorrelation test finds one, is divided out first and put back on the forecasts. It
-/// is the ARIMA family's cheap relative: it follows cycles (an AR(2) on levels) and trends (a
-/// constant on differences) that smoothing models miss.
+/// An autoregression on the differenced series: a seasonal ARIMA(p, d, 0)(P, D, 0) with a
+/// constant, fitted by conditional least squares. A strong season (strength above 0.64, the
+/// threshold `forecast::nsdiffs` and statsforecast use) is removed by a seasonal difference
+/// (D = 1) and seasonal lags m and 2m may enter the regression (P up to 2), which follows a
+/// season that drifts or grows; a weaker season that the 90 % autocorrelation test still finds
+/// is divided out by classical decomposition and put back on the forecasts. The order of
+/// ordinary differencing comes from repeated KPSS tests (as `forecast::ndiffs` chooses it), the
+/// lag orders from AICc. It is the ARIMA family's cheap relative: it follows cycles (an AR(2) on
+/// levels) and trends (a constant on differences) that smoothing models miss.
 ///
 ///     let ar = AutoRegression.fit(series, period: 12)
 ///     let next = ar.forecast(series, horizon: 12)
 public struct AutoRegression: Codable, Equatable, Sendable {
-    /// Times the series is differenced (0, 1 or 2).
+    /// Times the series is differenced (0, 1 or 2), after the seasonal difference if any.
     public let differences: Int
-    /// The constant and the lag coefficients: x_t = c + Σ φ_i x_{t−i} on the differenced series.
+    /// The seasonal difference's lag (the period), or 0 without one.
+    public let seasonalLag: Int
+    /// The constant and the lag coefficients: x_t = c + Σ φ_i x_{t−lags[i]} on the differenced series.
     public let constant: Double
     public let coefficients: [Double]
+    public let lags: [Int]
     public let decomposition: SeasonalDecomposition?
 
-    public init(differences: Int, constant: Double, coefficients: [Double], decomposition: SeasonalDecomposition?) {
-        self.differences = differences; self.constant = constant; self.coefficients = coefficients
+    public init(differences: Int, seasonalLag: Int = 0, constant: Double, coefficients: [Double], lags: [Int]? = nil,
+                decomposition: SeasonalDecomposition?) {
+        self.differences = differences; self.seasonalLag = seasonalLag; self.constant = constant
+        self.coefficients = coefficients; self.lags = lags ?? Array((1...max(coefficients.count, 1)).prefix(coefficients.count))
         self.decomposition = decomposition
     }
 
     /// Fits to `y` (at least 8 rows); `maxOrder` bounds p.
     public static func fit(_ y: [Double], period: Int, maxOrder: Int = 12) -> AutoRegression {
-        let decomposition = ThetaModel.decompositionIfSeasonal(y, period: period)
-        let adjusted = decomposition?.deseasonalize(y) ?? y
+        let m = period
+        let seasonalDifference = m >= 2 && y.count >= 3 * m + 12 && seasonalStrength(y, period: m) > 0.64
+        let decomposition = seasonalDifference ? nil : ThetaModel.decompositionIfSeasonal(y, period: m)
+        var x = decomposition?.deseasonalize(y) ?? y
+        if seasonalDifference { x = (m..<x.count).map { x[$0] - x[$0 - m] } }
         var d = 0
-        var x = adjusted
-        while d < 2, x.count > 12, kpssStatistic(x, lags: shortLags(x.count)) > 0.463 {
+        while d < (seasonalDifference ? 1 : 2), x.count > 12, kpssStatistic(x, lags: shortLags(x.count)) > 0.463 {
             x = difference(x)
             d += 1
         }
-        var best: (aicc: Double, constant: Double, coefficients: [Double])?
+        var best: (aicc: Double, constant: Double, coefficients: [Double], lags: [Int])?
         let limit = max(0, min(maxOrder, x.count / 4))
+        let seasonalOrders = seasonalDifference ? (0...2).filter { $0 * m + limit < x.count / 2 } : [0]
+        let skip = limit + (seasonalOrders.max() ?? 0) * m
         for p in 0...limit {
-            // Every order is scored on the same rows (those after the longest lag).
-            guard let fit = leastSquares(x, order: p, skip: limit) else { continue }
-            let n = Double(x.count - limit), k = Double(p + 2)
-            guard n - k - 1 > 0 else { continue }
-            let aicc = n * log(max(fit.sse / n, 1e-300)) + 2 * k + 2 * k * (k + 1) / (n - k - 1)
-            if best == nil || aicc < best!.aicc { best = (aicc, fit.constant, fit.coefficients) }
+            for q in seasonalOrders {
+                let lags = Array((1...max(p, 1)).prefix(p)) + (1...max(q, 1)).prefix(q).map { $0 * m }
+                // Every order is scored on the same rows (those after the longest lag).
+                guard let fit = leastSquares(x, lags: lags, skip: skip) else { continue }
+                let n = Double(x.count - skip), k = Double(lags.count + 2)
+                guard n - k - 1 > 0 else { continue }
+                let aicc = n * log(max(fit.sse / n, 1e-300)) + 2 * k + 2 * k * (k + 1) / (n - k - 1)
+                if best == nil || aicc < best!.aicc { best = (aicc, fit.constant, fit.coefficients, lags) }
+            }
         }
         let mean = x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count)
-        return AutoRegression(differences: d, constant: best?.constant ?? mean, coefficients: best?.coefficients ?? [],
-                              decomposition: decomposition)
+        return AutoRegression(differences: d, seasonalLag: seasonalDifference ? m : 0, constant: best?.constant ?? mean,
+                              coefficients: best?.coefficients ?? [], lags: best?.lags ?? [], decomposition: decomposition)
+    }
+
+    /// The strength of the season of `y` (Wang, Smith and Hyndman 2006): 1 − Var(R) / Var(S + R)
+    /// for the seasonal part S and remainder R of an additive classical decomposition (of the
+    /// logs, for a positive series), at least 0. Needs two full periods.
+    public static func seasonalStrength(_ y: [Double], period m: Int) -> Double {
+        guard m >= 2, y.count >= 2 * m else { return 0 }
+        let z = y.allSatisfy { $0 > 0 } ? y.map { Foundation.log($0) } : y
+        let d = SeasonalDecomposition(z, period: m, form: .additive)
+        let trend = SeasonalDecomposition.trend(z, period: m)
+        var seasonalPlusRemainder: [Double] = [], remainder: [Double] = []
+        for t in z.indices where trend[t].isFinite {
+            let detrended = z[t] - trend[t]
+            seasonalPlusRemainder.append(detrended)
+            remainder.append(detrended - d.index(at: t))
+        }
+        func variance(_ v: [Double]) -> Double {
+            let mean = v.reduce(0, +) / Double(v.count)
+            return v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)
+        }
+        let total = variance(seasonalPlusRemainder)
+        return total > 0 ? max(0, 1 - variance(remainder) / total) : 0
     }
 
     /// The `horizon` forecasts after the end of `y`.
     public func forecast(_ y: [Double], horizon: Int) -> [Double] {
         let adjusted = decomposition?.deseasonalize(y) ?? y
-        var levels: [[Double]] = [adjusted]
+        let m = seasonalLag
+        let base = m > 0 && adjusted.count > m ? (m..<adjusted.count).map { adjusted[$0] - adjusted[$0 - m] } : adjusted
+        var levels: [[Double]] = [base]
         for _ in 0..<differences { levels.append(Self.difference(levels.last!)) }
         var x = levels.last!
         let start = x.count
         for _ in 0..<horizon {
             var v = constant
-            for (i, phi) in coefficients.enumerated() { v += phi * (x.count - 1 - i >= 0 ? x[x.count - 1 - i] : 0) }
+            for (lag, phi) in zip(lags, coefficients) { v += phi * (x.count - lag >= 0 ? x[x.count - lag] : 0) }
             x.append(v)
         }
         var path = Array(x[start...])
@@ -65,16 +104,27 @@ public struct AutoRegression: Codable, Equatable, Sendable {
             var last = level.last ?? 0
             path = path.map { last += $0; return last }
         }
+        if m > 0 && adjusted.count > m {
+            // Undo the seasonal difference: each value adds the one a period before it.
+            var extended = adjusted
+            for v in path { extended.append(v + extended[extended.count - m]) }
+            path = Array(extended[adjusted.count...])
+        }
         return decomposition?.reseasonalize(path, startingAt: y.count) ?? path
     }
 
     /// Least squares of x_t on 1, x_{t−1}, …, x_{t−order} over t ≥ `skip`.
     public static func leastSquares(_ x: [Double], order p: Int, skip: Int) -> (constant: Double, coefficients: [Double], sse: Double)? {
-        let k = p + 1
+        leastSquares(x, lags: Array((1...max(p, 1)).prefix(p)), skip: skip)
+    }
+
+    /// Least squares of x_t on 1 and x_{t−lag} for each of `lags`, over t ≥ `skip`.
+    public static func leastSquares(_ x: [Double], lags: [Int], skip: Int) -> (constant: Double, coefficients: [Double], sse: Double)? {
+        let k = lags.count + 1
         let rows = x.count - skip
-        guard rows > k else { return nil }
+        guard rows > k, skip >= (lags.max() ?? 0) else { return nil }
         var a = [Double](repeating: 0, count: k * k), b = [Double](repeating: 0, count: k)
-        func regressors(_ t: Int) -> [Double] { [1] + (1...max(p, 1)).prefix(p).map { x[t - $0] } }
+        func regressors(_ t: Int) -> [Double] { [1] + lags.map { x[t - $0] } }
         for t in skip..<x.count {
             let r = regressors(t)
             for i in 0..<k {

@@ -32,8 +32,24 @@ public struct SeasonalDecomposition: Codable, Equatable, Sendable {
     public init(_ y: [Double], period m: Int, form: SeasonalForm) {
         precondition(m >= 2 && y.count >= 2 * m, "decomposition needs two full periods")
         let n = y.count
+        let trend = Self.trend(y, period: m)
+        var sums = [Double](repeating: 0, count: m), counts = [Double](repeating: 0, count: m)
+        for t in 0..<n where trend[t].isFinite {
+            sums[t % m] += form == .multiplicative ? y[t] / trend[t] : y[t] - trend[t]
+            counts[t % m] += 1
+        }
+        var idx = (0..<m).map { counts[$0] > 0 ? sums[$0] / counts[$0] : (form == .multiplicative ? 1 : 0) }
+        let mean = idx.reduce(0, +) / Double(m)
+        idx = idx.map { form == .multiplicative ? $0 / mean : $0 - mean }
+        self.init(period: m, form: form, indices: idx)
+    }
+
+    /// The centred moving average of one period (NaN for the first and last half period).
+    public static func trend(_ y: [Double], period m: Int) -> [Double] {
+        let n = y.count
         var trend = [Double](repeating: .nan, count: n)
         let half = m / 2
+        guard n > 2 * half else { return trend }
         for t in half..<(n - half) {
             var s = 0.0
             if m % 2 == 0 {
@@ -44,15 +60,7 @@ public struct SeasonalDecomposition: Codable, Equatable, Sendable {
             }
             trend[t] = s / Double(m)
         }
-        var sums = [Double](repeating: 0, count: m), counts = [Double](repeating: 0, count: m)
-        for t in 0..<n where trend[t].isFinite {
-            sums[t % m] += form == .multiplicative ? y[t] / trend[t] : y[t] - trend[t]
-            counts[t % m] += 1
-        }
-        var idx = (0..<m).map { counts[$0] > 0 ? sums[$0] / counts[$0] : (form == .multiplicative ? 1 : 0) }
-        let mean = idx.reduce(0, +) / Double(m)
-        idx = idx.map { form == .multiplicative ? $0 / mean : $0 - mean }
-        self.init(period: m, form: form, indices: idx)
+        return trend
     }
 
     /// The seasonal index of row `t`.
