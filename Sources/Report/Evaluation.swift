@@ -2,8 +2,9 @@
 ///
 /// The naive and seasonal-naive baseline forecasts for the same time, when the caller has them
 /// (see ``naiveForecast(series:origin:horizon:)`` and
-/// ``seasonalNaiveForecast(series:origin:horizon:season:)``), travel with the record so that
-/// the baselines are scored on exactly the same points as the model.
+/// ``seasonalNaiveForecast(series:origin:horizon:season:)``), and a classical statistical
+/// model's forecast (the toolkit uses exponential smoothing chosen by AICc) travel with the
+/// record so that the baselines are scored on exactly the same points as the model.
 public struct ForecastRecord: Codable, Equatable, Sendable {
     /// The time forecast, preformatted (ISO 8601 or an index).
     public var timestamp: String
@@ -21,10 +22,12 @@ public struct ForecastRecord: Codable, Equatable, Sendable {
     public var naive: Double?
     /// The seasonal naive baseline's forecast, if known.
     public var seasonalNaive: Double?
+    /// A classical statistical model's forecast, if known.
+    public var classical: Double?
 
     public init(
         timestamp: String, target: String, step: Int, actual: Double, predicted: Double,
-        fold: Int = 0, naive: Double? = nil, seasonalNaive: Double? = nil
+        fold: Int = 0, naive: Double? = nil, seasonalNaive: Double? = nil, classical: Double? = nil
     ) {
         self.timestamp = timestamp
         self.target = target
@@ -34,6 +37,7 @@ public struct ForecastRecord: Codable, Equatable, Sendable {
         self.fold = fold
         self.naive = naive
         self.seasonalNaive = seasonalNaive
+        self.classical = classical
     }
 }
 
@@ -60,41 +64,60 @@ public struct TrainingContext: Codable, Equatable, Sendable {
 public struct SkillScores: Codable, Equatable, Sendable {
     public var vsNaive: Double?
     public var vsSeasonalNaive: Double?
+    public var vsClassical: Double?
 
-    public init(vsNaive: Double?, vsSeasonalNaive: Double?) {
+    public init(vsNaive: Double?, vsSeasonalNaive: Double?, vsClassical: Double? = nil) {
         self.vsNaive = vsNaive
         self.vsSeasonalNaive = vsSeasonalNaive
+        self.vsClassical = vsClassical
     }
 
-    private enum CodingKeys: String, CodingKey { case vsNaive, vsSeasonalNaive }
+    private enum CodingKeys: String, CodingKey { case vsNaive, vsSeasonalNaive, vsClassical }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         vsNaive = try c.decodeIfPresent(Double.self, forKey: .vsNaive)
         vsSeasonalNaive = try c.decodeIfPresent(Double.self, forKey: .vsSeasonalNaive)
+        vsClassical = try c.decodeIfPresent(Double.self, forKey: .vsClassical)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeFiniteOrNull(vsNaive, forKey: .vsNaive)
         try c.encodeFiniteOrNull(vsSeasonalNaive, forKey: .vsSeasonalNaive)
+        try c.encodeFiniteOrNull(vsClassical, forKey: .vsClassical)
     }
 }
 
-/// The model's metrics beside the two baselines' on the same records.
+/// The model's metrics beside the baselines' on the same records.
 public struct MetricComparison: Codable, Equatable, Sendable {
     public var model: MetricSet
     /// Metrics of the naive forecasts (records without one are left out; `count` says how many).
     public var naive: MetricSet
     /// Metrics of the seasonal naive forecasts (records without one are left out).
     public var seasonalNaive: MetricSet
+    /// Metrics of the classical model's forecasts (records without one are left out; a count
+    /// of 0 when no record had one).
+    public var classical: MetricSet
     public var skill: SkillScores
 
-    public init(model: MetricSet, naive: MetricSet, seasonalNaive: MetricSet, skill: SkillScores) {
+    public init(model: MetricSet, naive: MetricSet, seasonalNaive: MetricSet, classical: MetricSet? = nil, skill: SkillScores) {
         self.model = model
         self.naive = naive
         self.seasonalNaive = seasonalNaive
+        self.classical = classical ?? MetricAccumulator().result
         self.skill = skill
+    }
+
+    private enum CodingKeys: String, CodingKey { case model, naive, seasonalNaive, classical, skill }
+
+    /// Reads metrics written before the classical baseline existed as having none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decode(MetricSet.self, forKey: .model), naive: try c.decode(MetricSet.self, forKey: .naive),
+                  seasonalNaive: try c.decode(MetricSet.self, forKey: .seasonalNaive),
+                  classical: try c.decodeIfPresent(MetricSet.self, forKey: .classical),
+                  skill: try c.decode(SkillScores.self, forKey: .skill))
     }
 }
 
@@ -180,7 +203,8 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
 
         func compare(_ indices: some Sequence<Int>) -> MetricComparison {
             var model = MetricAccumulator(), naive = MetricAccumulator(), seasonal = MetricAccumulator()
-            var pairedNaive = SkillAccumulator(), pairedSeasonal = SkillAccumulator()
+            var classical = MetricAccumulator()
+            var pairedNaive = SkillAccumulator(), pairedSeasonal = SkillAccumulator(), pairedClassical = SkillAccumulator()
             for i in indices {
                 let r = records[i]
                 model.add(actual: r.actual, predicted: r.predicted, scale: scales[i])
@@ -192,10 +216,15 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
                     seasonal.add(actual: r.actual, predicted: b, scale: scales[i])
                     pairedSeasonal.add(actual: r.actual, model: r.predicted, baseline: b)
                 }
+                if let b = r.classical {
+                    classical.add(actual: r.actual, predicted: b, scale: scales[i])
+                    pairedClassical.add(actual: r.actual, model: r.predicted, baseline: b)
+                }
             }
             return MetricComparison(
-                model: model.result, naive: naive.result, seasonalNaive: seasonal.result,
-                skill: SkillScores(vsNaive: pairedNaive.skill, vsSeasonalNaive: pairedSeasonal.skill))
+                model: model.result, naive: naive.result, seasonalNaive: seasonal.result, classical: classical.result,
+                skill: SkillScores(vsNaive: pairedNaive.skill, vsSeasonalNaive: pairedSeasonal.skill,
+                                   vsClassical: pairedClassical.skill))
         }
 
         var byTarget: [String: [Int]] = [:]

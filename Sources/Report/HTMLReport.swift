@@ -110,6 +110,7 @@ public struct HTMLReport: Sendable {
         var parts = ["\(o.model.count) forecast points"]
         if let mase = o.model.mase { parts.append("model MASE " + NumberFormat.display(mase)) }
         if let mase = o.seasonalNaive.mase { parts.append("seasonal naive MASE " + NumberFormat.display(mase)) }
+        if o.classical.count > 0, let mase = o.classical.mase { parts.append("ETS MASE " + NumberFormat.display(mase)) }
         if let skill = o.skill.vsSeasonalNaive {
             parts.append("skill vs seasonal naive " + NumberFormat.display(skill * 100, significantDigits: 3) + " %")
         }

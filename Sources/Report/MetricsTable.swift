@@ -23,13 +23,17 @@ public struct MetricsTable: Equatable, Sendable {
             ("MAE", \.mae), ("RMSE", \.rmse), ("MAPE (%)", \.mape), ("sMAPE (%)", \.smape),
             ("MASE", \.mase), ("R²", \.r2), ("Bias", \.bias),
         ]
+        // The classical baseline's column appears when some record carried its forecast.
+        let classical = o.classical.count > 0
         var overallRows = rows.map { name, metric in
-            [name, f(metric(o.model)), f(metric(o.naive)), f(metric(o.seasonalNaive))]
+            [name, f(metric(o.model)), f(metric(o.naive)), f(metric(o.seasonalNaive))] + (classical ? [f(metric(o.classical))] : [])
         }
-        overallRows.append(["Points", String(o.model.count), String(o.naive.count), String(o.seasonalNaive.count)])
-        overallRows.append(["Skill vs baseline (1 − MAE ratio)", "", f(o.skill.vsNaive), f(o.skill.vsSeasonalNaive)])
+        overallRows.append(["Points", String(o.model.count), String(o.naive.count), String(o.seasonalNaive.count)]
+                           + (classical ? [String(o.classical.count)] : []))
+        overallRows.append(["Skill vs baseline (1 − MAE ratio)", "", f(o.skill.vsNaive), f(o.skill.vsSeasonalNaive)]
+                           + (classical ? [f(o.skill.vsClassical)] : []))
         tables.append(MetricsTable(
-            title: "Overall", header: ["Metric", "Model", "Naive", "Seasonal naive"], rows: overallRows))
+            title: "Overall", header: ["Metric", "Model", "Naive", "Seasonal naive"] + (classical ? ["ETS"] : []), rows: overallRows))
 
         if !report.perStep.isEmpty {
             tables.append(MetricsTable(

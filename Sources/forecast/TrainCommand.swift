@@ -161,12 +161,13 @@ struct TrainSummary: Encodable {
 enum ErrorTable {
     static func text(_ m: MetricComparison, rows: Int, season: Int) -> String {
         func f(_ v: Double?) -> String { v.map { String(format: "%10.4f", $0) } ?? "         -" }
+        let ets = m.classical.count > 0
         var lines = ["held-out error over \(rows) forecast steps (original units):",
-                     "               model      naive  seasonal(\(season))"]
-        for (name, a, b, c) in [("MAE", m.model.mae, m.naive.mae, m.seasonalNaive.mae),
-                                ("RMSE", m.model.rmse, m.naive.rmse, m.seasonalNaive.rmse),
-                                ("MASE", m.model.mase, m.naive.mase, m.seasonalNaive.mase)] {
-            lines.append(name.padding(toLength: 8, withPad: " ", startingAt: 0) + " " + f(a) + " " + f(b) + " " + f(c))
+                     "               model      naive  seasonal(\(season))" + (ets ? "        ETS" : "")]
+        for (name, a, b, c, d) in [("MAE", m.model.mae, m.naive.mae, m.seasonalNaive.mae, m.classical.mae),
+                                   ("RMSE", m.model.rmse, m.naive.rmse, m.seasonalNaive.rmse, m.classical.rmse),
+                                   ("MASE", m.model.mase, m.naive.mase, m.seasonalNaive.mase, m.classical.mase)] {
+            lines.append(name.padding(toLength: 8, withPad: " ", startingAt: 0) + " " + f(a) + " " + f(b) + " " + f(c) + (ets ? " " + f(d) : ""))
         }
         return lines.joined(separator: "\n")
     }

@@ -87,6 +87,30 @@ struct RecipeTests {
         #expect(try f.forecastValues(table, before: 110).map { $0[0] } == ets.forecast(y, horizon: 4))
     }
 
+    @Test("every backtest carries the ETS baseline: the model's own ETS member, or one fitted on each fold")
+    func classicalBaselineInBacktests() throws {
+        let table = try air()
+        var options = BacktestOptions()
+        options.start = .index(table.rowCount - 24)
+        var etsOnly = ForecastConfig(targets: ["passengers_thousands"])
+        etsOnly.members = [.ets]
+        etsOnly.horizon = 12
+        let a = try Forecaster(config: etsOnly).backtest(table, options: options)
+        #expect(a.records.count == 24 && a.records.allSatisfy { $0.classical == $0.predicted })
+        #expect(a.report.overall.skill.vsClassical == 0)
+
+        var network = ForecastConfig(targets: ["passengers_thousands"])
+        network.members = [.network]
+        network.transform = .none
+        network.horizon = 12
+        network.epochs = 3
+        network.trainingSteps = nil
+        let b = try Forecaster(config: network).backtest(table, options: options)
+        // The same ETS, fitted on each fold's rows, as the ETS-only recipe's member.
+        #expect(zip(a.records, b.records).allSatisfy { abs($0.classical! - $1.classical!) <= 1e-9 * abs($0.classical!) })
+        #expect(b.report.overall.classical.count == 24)
+    }
+
     @Test("a missing value under the error policy names the target and row")
     func missingValues() throws {
         var table = try air()

@@ -33,6 +33,27 @@ import Testing
         #expect(report.seasons == ["a": 1])
     }
 
+    @Test func theClassicalBaselineIsScoredOnItsOwnPointsAndTabledOnlyWhenPresent() throws {
+        var records = Self.records
+        // Classical forecasts on fold 0 only: errors 1 and 0.
+        records[0].classical = 7
+        records[1].classical = 7
+        let report = EvaluationReport(records: records, training: Self.training)
+        #expect(report.overall.classical.count == 2)
+        #expect(close(report.overall.classical.mae, 0.5))
+        #expect(close(report.overall.classical.mase, 0.5))
+        // Skill on fold 0's points: model (0.5 + 0.5) against baseline (1 + 0): 1 - 1 = 0.
+        #expect(close(report.overall.skill.vsClassical, 0))
+        #expect(MetricsTable.tables(for: report)[0].header == ["Metric", "Model", "Naive", "Seasonal naive", "ETS"])
+        let without = EvaluationReport(records: Self.records, training: Self.training)
+        #expect(without.overall.classical.count == 0 && without.overall.skill.vsClassical == nil)
+        #expect(MetricsTable.tables(for: without)[0].header == ["Metric", "Model", "Naive", "Seasonal naive"])
+        // Metrics JSON written before the baseline existed still reads, with none.
+        let old = #"{"model":{"count":0},"naive":{"count":0},"seasonalNaive":{"count":0},"skill":{}}"#
+        let decoded = try JSONDecoder().decode(MetricComparison.self, from: Data(old.utf8))
+        #expect(decoded.classical.count == 0)
+    }
+
     @Test func perStepAndPerFold() {
         let report = EvaluationReport(records: Self.records, training: Self.training)
         #expect(report.perStep.map(\.step) == [1, 2])

@@ -61,7 +61,7 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["overall", "perTarget", "perStep", "perFold", "seasons"])
         let overall = try #require(object["overall"] as? [String: Any])
-        #expect(Set(overall.keys) == ["model", "naive", "seasonalNaive", "skill"])
+        #expect(Set(overall.keys) == ["model", "naive", "seasonalNaive", "classical", "skill"])
         let model = try #require(overall["model"] as? [String: Any])
         #expect(Set(model.keys) == ["mae", "rmse", "mape", "smape", "mase", "r2", "bias", "count"])
         #expect((model["mae"] as? NSNumber)?.doubleValue == Self.report.overall.model.mae)

@@ -85,7 +85,8 @@ extension Forecaster {
                     let f = try Forecaster(config: c)
                     let h = try f.fit(table, rows: fold.train)
                     progress?("fold \(fold.index + 1)/\(folds.count): trained on rows \(fold.train.lowerBound)..<\(fold.train.upperBound), \(h.epochs.count) epochs")
-                    let records = try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season)
+                    let baselines = try f.classicalBaselines(table, rows: fold.train, season: season)
+                    let records = try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season, baselines: baselines)
                     let model = mine[k] == folds.count - 1 ? try f.model!.encoded() : nil
                     return FoldOutcome(position: mine[k], history: h, records: records, model: model)
                 }
@@ -101,13 +102,17 @@ extension Forecaster {
             // Folds that depend on each other run in order; with ranks, each training is data-parallel.
             let f = try Forecaster(config: c)
             f.collective = collective
+            var baselines: [ClassicalBaseline?] = []
             for (i, fold) in folds.enumerated() {
                 if trains[i] {
                     let h = try f.fit(table, rows: fold.train, warmStart: options.warmStart)
                     histories[fold.index] = h
                     progress?("fold \(fold.index + 1)/\(folds.count): trained on rows \(fold.train.lowerBound)..<\(fold.train.upperBound), \(h.epochs.count) epochs")
+                    baselines = try f.classicalBaselines(table, rows: fold.train, season: season)
                 }
-                foldRecords[i] = try collective.together { try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season) }
+                foldRecords[i] = try collective.together {
+                    try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season, baselines: baselines)
+                }
             }
             lastModel = f.model!
         }

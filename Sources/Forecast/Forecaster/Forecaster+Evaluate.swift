@@ -25,16 +25,20 @@ extension Forecaster {
         }
         let history = Array(try table.column(named: c.targets[0])[..<rows.lowerBound])
         let season = season ?? Self.inferSeason(table: table, series: history)
+        let baselines = try classicalBaselines(table, rows: 0..<rows.lowerBound, season: season)
         var records: [ForecastRecord] = []
-        for origin in origins { records += try forecastRecords(table, origin: origin, fold: 0, season: season) }
+        for origin in origins { records += try forecastRecords(table, origin: origin, fold: 0, season: season, baselines: baselines) }
         let training = try trainingContexts(table, season: season, foldRanges: [0: 0..<rows.lowerBound])
         return EvaluationResult(records: records, report: EvaluationReport(records: records, training: training),
                                 season: season, origins: origins)
     }
 
     /// The model's forecast from `origin` (the first forecast row), one record per step and
-    /// target, with the actual value and the naive and seasonal-naive forecasts beside it.
-    func forecastRecords(_ table: Table, origin: Int, fold: Int, season: Int) throws -> [ForecastRecord] {
+    /// target, with the actual value and the naive, seasonal-naive and classical (ETS)
+    /// forecasts beside it. `baselines` are the classical models per target (see
+    /// ``classicalBaselines(_:rows:season:)``); nil leaves that baseline out.
+    func forecastRecords(_ table: Table, origin: Int, fold: Int, season: Int,
+                         baselines: [ClassicalBaseline?]? = nil) throws -> [ForecastRecord] {
         let c = config
         let values = try forecastValues(table, before: origin)
         var records: [ForecastRecord] = []
@@ -43,14 +47,29 @@ extension Forecaster {
             // Report's baselines take the last observed row; `origin` is the first forecast row.
             let naive = naiveForecast(series: series, origin: origin - 1, horizon: c.horizon)
             let seasonal = seasonalNaiveForecast(series: series, origin: origin - 1, horizon: c.horizon, season: season)
+            let classical = baselines?[k]?.forecast(series: series, before: origin, horizon: c.horizon)
             for h in 0..<c.horizon {
                 let row = origin + h
                 records.append(ForecastRecord(timestamp: table.timeString(at: row), target: name, step: h + 1,
                                               actual: series[row], predicted: values[h][k], fold: fold,
-                                              naive: naive[h], seasonalNaive: seasonal[h]))
+                                              naive: naive[h], seasonalNaive: seasonal[h], classical: classical?[h]))
             }
         }
         return records
+    }
+
+    /// Per target, the classical baseline every report shows: the model's own ETS member when it
+    /// has one, otherwise exponential smoothing chosen by AICc on `rows`. Nil for a target
+    /// whose rows hold a missing value or are fewer than four.
+    func classicalBaselines(_ table: Table, rows: Range<Int>, season: Int) throws -> [ClassicalBaseline?] {
+        try config.targets.map { name in
+            if let part = model?.statistical.first(where: { $0.target == name }), let ets = part.ets {
+                return ClassicalBaseline(model: ets, firstRow: part.firstRow)
+            }
+            let y = Array(try table.column(named: name)[rows])
+            guard y.count >= 4, y.allSatisfy(\.isFinite) else { return nil }
+            return ClassicalBaseline(model: ETSModel.select(y, period: season), firstRow: rows.lowerBound)
+        }
     }
 
     /// Per target: the whole series, the season, and which rows each fold trained on (MASE's scale).
@@ -60,5 +79,19 @@ extension Forecaster {
             contexts[name] = TrainingContext(series: try table.column(named: name), season: season, foldTrainingRanges: foldRanges)
         }
         return contexts
+    }
+}
+
+/// A fitted classical model that forecasts beside the recipe as a baseline, running its
+/// recursions from `firstRow`.
+struct ClassicalBaseline {
+    let model: ETSModel
+    let firstRow: Int
+
+    func forecast(series: [Double], before end: Int, horizon: Int) -> [Double]? {
+        let start = firstRow < end ? firstRow : 0
+        let y = Array(series[start..<end])
+        guard y.allSatisfy(\.isFinite) else { return nil }
+        return model.forecast(y, horizon: horizon)
     }
 }
