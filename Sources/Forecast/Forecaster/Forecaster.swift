@@ -224,11 +224,11 @@ public final class Forecaster {
         return out
     }
 
-    /// Each member's mean absolute error per target over the forecasts from the validation
-    /// origins `trainEnd`, `trainEnd + step`, … (every horizon inside `trainEnd..<end`): the
+    /// Each member's summed absolute error per target over the forecasts from the validation
+    /// origins `trainEnd`, `trainEnd + h/2`, … (every whole horizon inside `trainEnd..<end`): the
     /// network as trained (its weights never fitted these rows), the classical members refitted
-    /// on the rows before `trainEnd`, all reading the same adjustment. Nil without a whole
-    /// horizon of validation rows.
+    /// on the rows before `trainEnd`, all reading the same adjustment. Nil with fewer than two
+    /// origins.
     func validationErrors(_ table: Table, rows: Range<Int>, trainEnd: Int, network: RecurrentNetwork<Float>?,
                           scaler: Scaler, statistical: [TargetModels]) throws -> [[Member: Double]]? {
         let c = config
@@ -237,9 +237,12 @@ public final class Forecaster {
         for k in held.indices { held[k].adjustment = statistical[k].adjustment }
         let probe = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale, statistical: held)
         let step = max(1, c.horizon / 2)
+        let origins = Array(Swift.stride(from: trainEnd, through: rows.upperBound - c.horizon, by: step))
+        // One origin is too little evidence to choose members by: the median of all serves better.
+        guard origins.count >= 2 else { return nil }
         var sums = Array(repeating: [Member: Double](), count: c.targets.count)
         let columns = try c.targets.map { try table.column(named: $0) }
-        for origin in Swift.stride(from: trainEnd, through: rows.upperBound - c.horizon, by: step) {
+        for origin in origins {
             let forecasts = try memberForecasts(table, before: origin, model: probe)
             for h in 0..<c.horizon {
                 for k in c.targets.indices {

@@ -23,7 +23,8 @@ public enum Combination: String, Codable, Sendable, CaseIterable {
     /// The mean.
     case mean
     /// The mean of the two members that forecast the validation rows best (see
-    /// ``weights(errors:)``); the median when no validation was possible.
+    /// ``weights(errors:)``); the median when the validation rows hold fewer than two forecast
+    /// origins (a short series), too little to choose by.
     case validated
 
     /// How many members `validated` keeps.
