@@ -122,6 +122,23 @@ struct RecipeTests {
         do { try Forecaster(config: config).fit(table) } catch { #expect("\(error)".contains("row 50")) }
     }
 
+    @Test("a logged target that turns non-positive in the network's window is a clear error, not a number")
+    func nonPositiveAfterFitting() throws {
+        var table = try air()
+        var config = ForecastConfig(targets: ["passengers_thousands"])
+        config.horizon = 3
+        config.timesteps = 24
+        config.epochs = 2
+        config.trainingSteps = nil
+        let f = try Forecaster(config: config)
+        try f.fit(table, rows: 0..<100)
+        table.columns[try table.columnIndex(named: "passengers_thousands")][110] = 0
+        #expect(throws: ForecastError.self) { try f.forecastValues(table, before: 120) }
+        do { _ = try f.forecastValues(table, before: 120) } catch { #expect("\(error)".contains("row 110")) }
+        // Windows that end before the bad row still forecast.
+        #expect(try f.forecastValues(table, before: 110).allSatisfy { $0.allSatisfy(\.isFinite) })
+    }
+
     @Test("a version 1 configuration (no recipe keys) reads as the network alone on raw targets")
     func versionOneConfiguration() throws {
         let json = #"{"inputs":["y"],"targets":["y"],"timesteps":12,"horizon":2,"stride":1,"cell":"gru","hidden":8,"layers":1,"bidirectional":false,"dropout":0,"scaler":"standard","residual":true,"loss":"mse","optimizer":"adam","learningRate":0.001,"epochs":5,"batchSize":32,"patience":10,"validationFraction":0.1,"missing":"error","seed":1}"#

@@ -204,6 +204,10 @@ public final class Forecaster {
             let scaler = try model.scaler()
             let (inputs, targets) = try scaledColumns(try networkTable(table, statistical: model.statistical), scaler: scaler)
             let x = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
+            if let bad = x.firstIndex(where: { !$0.isFinite }) {
+                let row = end - c.timesteps + bad / c.inputs.count, column = c.inputs[bad % c.inputs.count]
+                throw ForecastError.notEnoughData("\(column) at row \(row) is missing, or not positive although the model takes its logarithm (it was fitted on positive values; train with --transform none for such data)")
+            }
             let y = network.predict(x, count: 1, timesteps: c.timesteps)
             for h in 0..<c.horizon {
                 for (k, name) in c.targets.enumerated() {
@@ -274,7 +278,10 @@ public final class Forecaster {
         for part in statistical {
             guard let adjustment = part.adjustment else { continue }
             let j = try table.columnIndex(named: part.target)
-            copy.columns[j] = table.columns[j].enumerated().map { row, v in v.isFinite ? adjustment.apply(v, row: row) : v }
+            // A logged target has no value for v ≤ 0: such a row reads as missing (see memberForecasts).
+            copy.columns[j] = table.columns[j].enumerated().map { row, v in
+                v.isFinite && (!adjustment.log || v > 0) ? adjustment.apply(v, row: row) : .nan
+            }
         }
         return copy
     }

@@ -113,7 +113,7 @@ public struct TargetAdjustment: Codable, Equatable, Sendable {
     func apply(_ value: Double, row: Int) -> Double {
         var v = value
         if let d = decomposition { v = d.form == .multiplicative ? v / d.index(at: row - firstRow) : v - d.index(at: row - firstRow) }
-        return log ? Foundation.log(max(v, .leastNormalMagnitude)) : v
+        return log ? Foundation.log(v) : v
     }
 
     /// The original-unit value of an adjusted `value` at table row `row`.
