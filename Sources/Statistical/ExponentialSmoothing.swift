@@ -228,17 +228,24 @@ public struct ETSModel: Codable, Equatable, Sendable {
             let c = filter(y, spec: spec, period: m, parameters: p).criterion
             return c.isNaN ? .infinity : c
         }
-        var start = [0.1]
-        var step = [0.05]
-        if hasTrend { start.append(0.01); step.append(0.005) }
-        if hasSeason { start.append(0.01); step.append(0.005) }
-        if damped { start.append(0.95); step.append(0.01) }
-        start.append(level / scale); step.append(max(abs(level / scale) * 0.05, 1e-3))
-        if hasTrend { start.append(slope / scale); step.append(max(abs(slope / scale) * 0.5, 1e-4)) }
-        var best = NelderMead.minimize(objective, start: start, step: step)
-        // A restart from the optimum escapes the collapsed simplices Nelder–Mead is prone to.
-        let again = NelderMead.minimize(objective, start: best.x, step: step.map { $0 * 0.5 })
-        if again.value < best.value { best = again }
+        // Two starts, a slow and a fast level (the likelihood often has a local optimum at each),
+        // each refined by a restart from its optimum, which escapes the collapsed simplices
+        // Nelder–Mead is prone to; the better one wins.
+        var best: (x: [Double], value: Double)?
+        for alpha in [0.1, 0.5] {
+            var start = [alpha]
+            var step = [0.05]
+            if hasTrend { start.append(0.01); step.append(0.005) }
+            if hasSeason { start.append(0.01); step.append(0.005) }
+            if damped { start.append(0.95); step.append(0.01) }
+            start.append(level / scale); step.append(max(abs(level / scale) * 0.05, 1e-3))
+            if hasTrend { start.append(slope / scale); step.append(max(abs(slope / scale) * 0.5, 1e-4)) }
+            var r = NelderMead.minimize(objective, start: start, step: step)
+            let again = NelderMead.minimize(objective, start: r.x, step: step.map { $0 * 0.5 })
+            if again.value < r.value { r = again }
+            if best == nil || r.value < best!.value { best = r }
+        }
+        guard let best else { return nil }
         guard best.value.isFinite, let p = parameters(best.x) else { return nil }
         // Free parameters: the coefficients, the initial states (m − 1 free seasonal ones), and the variance.
         let count = Double(best.x.count + (hasSeason ? m - 1 : 0) + 1)
