@@ -7,7 +7,7 @@ public enum Member: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
     case ets
     /// The Theta method on the seasonally adjusted series.
     case theta
-    /// An autoregression on the differenced, seasonally adjusted series (`AutoRegression`).
+    /// An autoregression on the differenced series, seasonally differenced or adjusted (`AutoRegression`).
     case ar
     /// The recurrent network of the configuration.
     case network
