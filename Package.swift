@@ -1,12 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Release builds of the numeric modules skip bounds checks in the hot loops. The flags stay
-/// portable: no `-target-cpu`, so the binary runs on any x86-64 machine.
-let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "swift-forecast",
     platforms: [.macOS(.v13)],
@@ -30,12 +24,12 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Ingest", dependencies: ["CLibCSV"], swiftSettings: numericSettings),
+        .target(name: "Ingest", dependencies: ["CLibCSV"]),
         .target(name: "CVectorMath"),
         .target(name: "CSpinPool"),
         .target(name: "CPackedProduct"),
-        .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath", "CSpinPool", "CPackedProduct"], swiftSettings: numericSettings),
-        .target(name: "Report", swiftSettings: numericSettings),
+        .target(name: "Recurrent", dependencies: ["COpenBLAS", "CVectorMath", "CSpinPool", "CPackedProduct"]),
+        .target(name: "Report"),
         .target(name: "Statistical"),
         .target(name: "Forecast", dependencies: ["Ingest", "Recurrent", "Report", "Statistical"]),
         .systemLibrary(
