@@ -102,7 +102,7 @@ extension Forecaster {
             // Folds that depend on each other run in order; with ranks, each training is data-parallel.
             let f = try Forecaster(config: c)
             f.collective = collective
-            var baselines: [ClassicalBaseline?] = []
+            var baselines: [TargetModels?] = []
             for (i, fold) in folds.enumerated() {
                 if trains[i] {
                     let h = try f.fit(table, rows: fold.train, warmStart: options.warmStart)

@@ -38,7 +38,7 @@ extension Forecaster {
     /// forecasts beside it. `baselines` are the classical models per target (see
     /// ``classicalBaselines(_:rows:season:)``); nil leaves that baseline out.
     func forecastRecords(_ table: Table, origin: Int, fold: Int, season: Int,
-                         baselines: [ClassicalBaseline?]? = nil) throws -> [ForecastRecord] {
+                         baselines: [TargetModels?]? = nil) throws -> [ForecastRecord] {
         let c = config
         let values = try forecastValues(table, before: origin)
         var records: [ForecastRecord] = []
@@ -47,7 +47,8 @@ extension Forecaster {
             // Report's baselines take the last observed row; `origin` is the first forecast row.
             let naive = naiveForecast(series: series, origin: origin - 1, horizon: c.horizon)
             let seasonal = seasonalNaiveForecast(series: series, origin: origin - 1, horizon: c.horizon, season: season)
-            let classical = baselines?[k]?.forecast(series: series, before: origin, horizon: c.horizon)
+            // A baseline whose history holds a missing value is left out, not an error.
+            let classical = (try? baselines?[k]?.classicalForecasts(series: series, before: origin, horizon: c.horizon))??[.ets]
             for h in 0..<c.horizon {
                 let row = origin + h
                 records.append(ForecastRecord(timestamp: table.timeString(at: row), target: name, step: h + 1,
@@ -61,14 +62,18 @@ extension Forecaster {
     /// Per target, the classical baseline every report shows: the model's own ETS member when it
     /// has one, otherwise exponential smoothing chosen by AICc on `rows`. Nil for a target
     /// whose rows hold a missing value or are fewer than four.
-    func classicalBaselines(_ table: Table, rows: Range<Int>, season: Int) throws -> [ClassicalBaseline?] {
+    func classicalBaselines(_ table: Table, rows: Range<Int>, season: Int) throws -> [TargetModels?] {
         try config.targets.map { name in
+            var baseline = TargetModels(target: name, firstRow: rows.lowerBound, season: season)
             if let part = model?.statistical.first(where: { $0.target == name }), let ets = part.ets {
-                return ClassicalBaseline(model: ets, firstRow: part.firstRow)
+                baseline.firstRow = part.firstRow
+                baseline.ets = ets
+                return baseline
             }
             let y = Array(try table.column(named: name)[rows])
             guard y.count >= 4, y.allSatisfy(\.isFinite) else { return nil }
-            return ClassicalBaseline(model: ETSModel.select(y, period: season), firstRow: rows.lowerBound)
+            baseline.ets = ETSModel.select(y, period: season)
+            return baseline
         }
     }
 
@@ -82,16 +87,3 @@ extension Forecaster {
     }
 }
 
-/// A fitted classical model that forecasts beside the recipe as a baseline, running its
-/// recursions from `firstRow`.
-struct ClassicalBaseline {
-    let model: ETSModel
-    let firstRow: Int
-
-    func forecast(series: [Double], before end: Int, horizon: Int) -> [Double]? {
-        let start = firstRow < end ? firstRow : 0
-        let y = Array(series[start..<end])
-        guard y.allSatisfy(\.isFinite) else { return nil }
-        return model.forecast(y, horizon: horizon)
-    }
-}
