@@ -1,7 +1,10 @@
 import Foundation
 
 /// An autoregression on the differenced series: a seasonal ARIMA(p, d, 0)(P, D, 0) with a
-/// constant, fitted by conditional least squares. A strong season (strength above 0.64, the
+/// constant, fitted by conditional least squares. A positive series is modelled in logs (its
+/// forecasts are the exponentials of the log forecasts): growth and seasonal swings that scale
+/// with the level, common in sales, traffic and prices, become additive and constant there,
+/// which a linear model with a constant follows. A strong season (strength above 0.64, the
 /// threshold `forecast::nsdiffs` and statsforecast use) is removed by a seasonal difference
 /// (D = 1) and seasonal lags m and 2m may enter the regression (P up to 2), which follows a
 /// season that drifts or grows; a weaker season that the 90 % autocorrelation test still finds
@@ -21,21 +24,42 @@ public struct AutoRegression: Codable, Equatable, Sendable {
     public let constant: Double
     public let coefficients: [Double]
     public let lags: [Int]
+    /// The seasonal indices divided out (additive in logs) before differencing, for a season too
+    /// weak for a seasonal difference.
     public let decomposition: SeasonalDecomposition?
+    /// Whether the model works on the logs of the series (fitted to a positive series).
+    public let logged: Bool
 
     public init(differences: Int, seasonalLag: Int = 0, constant: Double, coefficients: [Double], lags: [Int]? = nil,
-                decomposition: SeasonalDecomposition?) {
+                decomposition: SeasonalDecomposition?, logged: Bool = false) {
         self.differences = differences; self.seasonalLag = seasonalLag; self.constant = constant
         self.coefficients = coefficients; self.lags = lags ?? Array((1...max(coefficients.count, 1)).prefix(coefficients.count))
         self.decomposition = decomposition
+        self.logged = logged
+    }
+
+    private enum CodingKeys: String, CodingKey { case differences, seasonalLag, constant, coefficients, lags, decomposition, logged }
+
+    /// Models saved before `logged` existed worked on the values as they are.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(differences: try c.decode(Int.self, forKey: .differences), seasonalLag: try c.decode(Int.self, forKey: .seasonalLag),
+                  constant: try c.decode(Double.self, forKey: .constant), coefficients: try c.decode([Double].self, forKey: .coefficients),
+                  lags: try c.decode([Int].self, forKey: .lags),
+                  decomposition: try c.decodeIfPresent(SeasonalDecomposition.self, forKey: .decomposition),
+                  logged: try c.decodeIfPresent(Bool.self, forKey: .logged) ?? false)
     }
 
     /// Fits to `y` (at least 8 rows); `maxOrder` bounds p.
     public static func fit(_ y: [Double], period: Int, maxOrder: Int = 12) -> AutoRegression {
         let m = period
+        let logged = !y.isEmpty && y.allSatisfy { $0 > 0 }
+        let z = logged ? y.map { Foundation.log($0) } : y
+        // `seasonalStrength` measures the season of a positive series in logs already.
         let seasonalDifference = m >= 2 && y.count >= 3 * m + 12 && seasonalStrength(y, period: m) > 0.64
-        let decomposition = seasonalDifference ? nil : ThetaModel.decompositionIfSeasonal(y, period: m)
-        var x = decomposition?.deseasonalize(y) ?? y
+        let decomposition = seasonalDifference ? nil
+            : ThetaModel.decompositionIfSeasonal(z, period: m, form: logged ? .additive : nil)
+        var x = decomposition?.deseasonalize(z) ?? z
         if seasonalDifference { x = (m..<x.count).map { x[$0] - x[$0 - m] } }
         var d = 0
         while d < (seasonalDifference ? 1 : 2), x.count > 12, kpssStatistic(x, lags: shortLags(x.count)) > 0.463 {
@@ -59,7 +83,8 @@ public struct AutoRegression: Codable, Equatable, Sendable {
         }
         let mean = x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count)
         return AutoRegression(differences: d, seasonalLag: seasonalDifference ? m : 0, constant: best?.constant ?? mean,
-                              coefficients: best?.coefficients ?? [], lags: best?.lags ?? [], decomposition: decomposition)
+                              coefficients: best?.coefficients ?? [], lags: best?.lags ?? [], decomposition: decomposition,
+                              logged: logged)
     }
 
     /// The strength of the season of `y` (Wang, Smith and Hyndman 2006): 1 − Var(R) / Var(S + R)
@@ -86,7 +111,10 @@ public struct AutoRegression: Codable, Equatable, Sendable {
 
     /// The `horizon` forecasts after the end of `y`.
     public func forecast(_ y: [Double], horizon: Int) -> [Double] {
-        let adjusted = decomposition?.deseasonalize(y) ?? y
+        // A logged model given a value ≤ 0 (a series that turned non-positive after fitting)
+        // forecasts NaN, which the recipe reports as a missing forecast, rather than a wrong number.
+        let z = logged ? y.map { $0 > 0 ? Foundation.log($0) : .nan } : y
+        let adjusted = decomposition?.deseasonalize(z) ?? z
         let m = seasonalLag
         let base = m > 0 && adjusted.count > m ? (m..<adjusted.count).map { adjusted[$0] - adjusted[$0 - m] } : adjusted
         var levels: [[Double]] = [base]
@@ -110,7 +138,8 @@ public struct AutoRegression: Codable, Equatable, Sendable {
             for v in path { extended.append(v + extended[extended.count - m]) }
             path = Array(extended[adjusted.count...])
         }
-        return decomposition?.reseasonalize(path, startingAt: y.count) ?? path
+        let forecast = decomposition?.reseasonalize(path, startingAt: y.count) ?? path
+        return logged ? forecast.map { Foundation.exp($0) } : forecast
     }
 
     /// Least squares of x_t on 1, x_{t−1}, …, x_{t−order} over t ≥ `skip`.

@@ -140,14 +140,15 @@ public struct ThetaModel: Codable, Equatable, Sendable {
         return decomposition?.reseasonalize(flat, startingAt: y.count) ?? flat
     }
 
-    /// A classical decomposition of `y` when the 90 % test finds a season of `period`:
-    /// multiplicative for positive series, additive otherwise.
-    public static func decompositionIfSeasonal(_ y: [Double], period: Int) -> SeasonalDecomposition? {
+    /// A classical decomposition of `y` when the 90 % test finds a season of `period`, in
+    /// `form`: by default multiplicative for positive series, additive otherwise.
+    public static func decompositionIfSeasonal(_ y: [Double], period: Int, form: SeasonalForm? = nil) -> SeasonalDecomposition? {
         guard Seasonality.isSeasonal(y, period: period) else { return nil }
         // The indices come from the latest twenty periods (from a row whose phase is 0): a season
         // evolves, and a period that is not a whole number of rows (52 weeks) drifts.
         let start = max(0, y.count - 20 * period) / period * period
-        return SeasonalDecomposition(Array(y[start...]), period: period, form: y.allSatisfy { $0 > 0 } ? .multiplicative : .additive)
+        return SeasonalDecomposition(Array(y[start...]), period: period,
+                                     form: form ?? (y.allSatisfy { $0 > 0 } ? .multiplicative : .additive))
     }
 
     /// The least-squares line through `y` against t = 1 … n: (intercept at t = 0, slope).

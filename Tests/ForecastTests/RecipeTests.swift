@@ -139,6 +139,24 @@ struct RecipeTests {
         #expect(try f.forecastValues(table, before: 110).allSatisfy { $0.allSatisfy(\.isFinite) })
     }
 
+    @Test("the autoregression fitted in logs names a non-positive value it is given, and still forecasts before it")
+    func nonPositiveForTheLoggedAutoregression() throws {
+        var table = try air()
+        var config = ForecastConfig(targets: ["passengers_thousands"])
+        config.members = [.ar]
+        config.horizon = 3
+        let f = try Forecaster(config: config)
+        try f.fit(table, rows: 0..<100)
+        table.columns[try table.columnIndex(named: "passengers_thousands")][105] = -2
+        do {
+            _ = try f.forecastValues(table, before: 120)
+            Issue.record("forecast from a series with a negative value")
+        } catch {
+            #expect("\(error)".contains("row 105") && "\(error)".contains("not positive"), "\(error)")
+        }
+        #expect(try f.forecastValues(table, before: 105).allSatisfy { $0.allSatisfy(\.isFinite) })
+    }
+
     @Test("a version 1 configuration (no recipe keys) reads as the network alone on raw targets")
     func versionOneConfiguration() throws {
         let json = #"{"inputs":["y"],"targets":["y"],"timesteps":12,"horizon":2,"stride":1,"cell":"gru","hidden":8,"layers":1,"bidirectional":false,"dropout":0,"scaler":"standard","residual":true,"loss":"mse","optimizer":"adam","learningRate":0.001,"epochs":5,"batchSize":32,"patience":10,"validationFraction":0.1,"missing":"error","seed":1}"#

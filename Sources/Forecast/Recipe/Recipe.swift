@@ -153,6 +153,9 @@ extension TargetModels {
         if ets != nil || theta != nil || ar != nil, let bad = y.firstIndex(where: { !$0.isFinite }) {
             throw ForecastError.notEnoughData("\(target) has a missing value at row \(start + bad); choose a missing-value policy (--missing drop, ffill or interpolate)")
         }
+        if let ar, ar.logged, let bad = y.firstIndex(where: { $0 <= 0 }) {
+            throw ForecastError.notEnoughData("\(target) at row \(start + bad) is not positive although the model takes its logarithm (it was fitted on positive values; leave out the ar member with --members for such data)")
+        }
         var out: [Member: [Double]] = [:]
         if let ets { out[.ets] = ets.forecast(y, horizon: horizon) }
         if let theta { out[.theta] = theta.forecast(y, horizon: horizon) }
