@@ -24,8 +24,8 @@ public struct AutoRegression: Codable, Equatable, Sendable {
     public let constant: Double
     public let coefficients: [Double]
     public let lags: [Int]
-    /// The seasonal indices divided out (additive in logs) before differencing, for a season too
-    /// weak for a seasonal difference.
+    /// The seasonal indices removed before differencing (additive when `logged`), for a season
+    /// too weak for a seasonal difference.
     public let decomposition: SeasonalDecomposition?
     /// Whether the model works on the logs of the series (fitted to a positive series).
     public let logged: Bool
@@ -112,7 +112,7 @@ public struct AutoRegression: Codable, Equatable, Sendable {
     /// The `horizon` forecasts after the end of `y`.
     public func forecast(_ y: [Double], horizon: Int) -> [Double] {
         // A logged model given a value ≤ 0 (a series that turned non-positive after fitting)
-        // forecasts NaN, which the recipe reports as a missing forecast, rather than a wrong number.
+        // forecasts NaN rather than a wrong number; the recipe checks first and names the row.
         let z = logged ? y.map { $0 > 0 ? Foundation.log($0) : .nan } : y
         let adjusted = decomposition?.deseasonalize(z) ?? z
         let m = seasonalLag
