@@ -33,13 +33,13 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "First forecast origin: a fraction in (0, 1), a row index, or a time stamp (default: see --folds).")
     var start: String?
 
-    @Option(help: "Without --start: place this many folds at the end of the data.")
+    @Option(parsing: .unconditional, help: "Without --start: place this many folds at the end of the data.")
     var folds = 5
 
-    @Option(help: "Rows between fold origins (default: the horizon).")
+    @Option(parsing: .unconditional, help: "Rows between fold origins (default: the horizon).")
     var stride: Int?
 
-    @Option(help: "Train each fold on only the last N rows before its origin (sliding window).")
+    @Option(parsing: .unconditional, help: "Train each fold on only the last N rows before its origin (sliding window).")
     var trainLength: Int?
 
     @Option(help: "Retrain every fold (every), every K folds (a number), or once (never).")
@@ -48,10 +48,10 @@ struct BacktestCommand: ParsableCommand {
     @Flag(help: "Start each retraining from the previous fold's weights.")
     var warmStart = false
 
-    @Option(help: "Seasonal period for the seasonal-naive baseline and MASE (default: inferred).")
+    @Option(parsing: .unconditional, help: "Seasonal period for the seasonal-naive baseline and MASE (default: inferred).")
     var season: Int?
 
-    @Option(help: "Independent folds trained at once, one thread each (default: the cores, shared between the ranks on a host).")
+    @Option(parsing: .unconditional, help: "Independent folds trained at once, one thread each (default: the cores, shared between the ranks on a host).")
     var parallelFolds: Int?
 
     @Option(help: "Output folder.")

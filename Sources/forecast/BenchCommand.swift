@@ -20,19 +20,19 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Comma-separated configurations: seed, stacked, bigru, large.")
     var configs = "seed,stacked,bigru,large"
 
-    @Option(help: "Timed epochs per configuration (after one warm-up epoch).")
+    @Option(parsing: .unconditional, help: "Timed epochs per configuration (after one warm-up epoch).")
     var epochs = 3
 
-    @Option(help: "Windows per configuration (default: the reference's 8192).")
+    @Option(parsing: .unconditional, help: "Windows per configuration (default: the reference's 8192).")
     var windows: Int?
 
-    @Option(help: "Batch-1 prediction calls for the latency figure.")
+    @Option(parsing: .unconditional, help: "Batch-1 prediction calls for the latency figure.")
     var latencyCalls = 200
 
-    @Option(help: "Threads that share each batch (data parallelism); default: the number of cores (shared between the ranks on a host).")
+    @Option(parsing: .unconditional, help: "Threads that share each batch (data parallelism); default: the number of cores (shared between the ranks on a host).")
     var threads: Int?
 
-    @Option(help: "OpenBLAS threads inside each product.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads inside each product.")
     var blasThreads = 1
 
     @Flag(help: "Print JSON instead of a table.")

@@ -24,7 +24,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "First evaluated row: a fraction in (0, 1) or a row index.")
     var start = "0.8"
 
-    @Option(help: "Rows between forecast origins (default: the horizon).")
+    @Option(parsing: .unconditional, help: "Rows between forecast origins (default: the horizon).")
     var stride: Int?
 
     @Option(help: "Output folder for predictions.csv, metrics.json, metrics.md and report.html.")

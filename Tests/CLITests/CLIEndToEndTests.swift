@@ -115,6 +115,17 @@ struct CLIEndToEndTests {
         let badFlag = try CLI.run(["train", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands", "--cell", "transformer"])
         #expect(badFlag.status != 0)
         #expect(badFlag.stderr.contains("--cell"))
+
+        // A negative number is a value out of range, not a missing one.
+        for (flag, value, words) in [("--horizon", "-3", "horizon must be"), ("--hidden", "-5", "hidden size must be"),
+                                     ("--validation", "-0.5", "validation fraction must be")] {
+            let negative = try CLI.run(["backtest", CLI.dataset("airpassengers_monthly.csv"), "--target", "passengers_thousands",
+                                        flag, value, "--out", out])
+            #expect(negative.status != 0)
+            #expect(negative.stderr.split(separator: "\n").count == 1, "\(negative.stderr)")
+            #expect(negative.stderr.contains(words) && negative.stderr.contains(value), "\(negative.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/predictions.csv")) == before)
     }
 
     @Test("a column named <script> reaches the report and charts escaped, never as markup")

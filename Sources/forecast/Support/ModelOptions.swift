@@ -15,13 +15,13 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Time column name (default: found automatically).")
     var timeColumn: String?
 
-    @Option(help: "Past steps each window reads (default: two seasons of the data's sampling rate, at least 24).")
+    @Option(parsing: .unconditional, help: "Past steps each window reads (default: two seasons of the data's sampling rate, at least 24).")
     var timesteps: Int?
 
-    @Option(help: "Future steps to forecast.")
+    @Option(parsing: .unconditional, help: "Future steps to forecast.")
     var horizon = 1
 
-    @Option(help: "Rows between training windows.")
+    @Option(parsing: .unconditional, help: "Rows between training windows.")
     var windowStride = 1
 
     @Option(help: "Models whose forecasts are combined: any of ets, theta, ar, network (comma-separated). The default recipe is all four; network alone is the plain recurrent network.")
@@ -33,22 +33,22 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "What the network reads for each target: adjusted (seasonally adjusted, logged when positive) or none.")
     var transform = "adjusted"
 
-    @Option(name: .customLong("model-season"), help: "Seasonal period of the recipe's models (default: inferred).")
+    @Option(name: .customLong("model-season"), parsing: .unconditional, help: "Seasonal period of the recipe's models (default: inferred).")
     var modelSeason: Int?
 
     @Option(help: "Recurrent cell: lstm, gru or rnn.")
     var cell = "lstm"
 
-    @Option(help: "Hidden units per layer and direction.")
+    @Option(parsing: .unconditional, help: "Hidden units per layer and direction.")
     var hidden = 32
 
-    @Option(help: "Stacked recurrent layers.")
+    @Option(parsing: .unconditional, help: "Stacked recurrent layers.")
     var layers = 1
 
     @Flag(help: "Bidirectional layers.")
     var bidirectional = false
 
-    @Option(help: "Dropout between layers, in [0, 1).")
+    @Option(parsing: .unconditional, help: "Dropout between layers, in [0, 1).")
     var dropout = 0.0
 
     @Option(help: "Scaler fitted on the training rows: standard, minmax or none.")
@@ -60,22 +60,22 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Optimizer: adam, adamw, sgd, momentum, nesterov, rmsprop or adagrad.")
     var optimizer = "adam"
 
-    @Option(name: .customLong("lr"), help: "Learning rate.")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate.")
     var learningRate = 1e-3
 
-    @Option(help: "Maximum training epochs (default: 100, raised on short series to about 3000 optimizer steps).")
+    @Option(parsing: .unconditional, help: "Maximum training epochs (default: 100, raised on short series to about 3000 optimizer steps).")
     var epochs: Int?
 
-    @Option(help: "Mini-batch size.")
+    @Option(parsing: .unconditional, help: "Mini-batch size.")
     var batchSize = 32
 
-    @Option(help: "Stop after this many epochs without validation improvement (0: never).")
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without validation improvement (0: never).")
     var patience = 10
 
-    @Option(help: "Clip the global gradient norm to this value.")
+    @Option(parsing: .unconditional, help: "Clip the global gradient norm to this value.")
     var clip: Double?
 
-    @Option(help: "Fraction of the latest training rows used for validation (early stopping, scoring the members).")
+    @Option(parsing: .unconditional, help: "Fraction of the latest training rows used for validation (early stopping, scoring the members).")
     var validation = 0.2
 
     @Flag(inversion: .prefixedNo, help: "After validation, train the network a few more epochs on all rows.")
@@ -84,10 +84,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Missing values: error, drop, ffill or interpolate.")
     var missing = "error"
 
-    @Option(help: "Seed for initialization, shuffling and dropout.")
+    @Option(parsing: .unconditional, help: "Seed for initialization, shuffling and dropout.")
     var seed: UInt64 = 42
 
-    @Option(help: "Threads that share each training batch (train: all cores, shared between the ranks on a host under --distributed; backtest: 1 per fold, folds run in parallel). Reproducible for a given count.")
+    @Option(parsing: .unconditional, help: "Threads that share each training batch (train: all cores, shared between the ranks on a host under --distributed; backtest: 1 per fold, folds run in parallel). Reproducible for a given count.")
     var threads: Int?
 
     /// The configuration for this table: `config()` with the season-aware default window.
