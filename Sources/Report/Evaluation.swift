@@ -24,10 +24,13 @@ public struct ForecastRecord: Codable, Equatable, Sendable {
     public var seasonalNaive: Double?
     /// A classical statistical model's forecast, if known.
     public var classical: Double?
+    /// The forecast's prediction intervals, by ascending level (none when the model has no calibration).
+    public var bounds: [IntervalBound]
 
     public init(
         timestamp: String, target: String, step: Int, actual: Double, predicted: Double,
-        fold: Int = 0, naive: Double? = nil, seasonalNaive: Double? = nil, classical: Double? = nil
+        fold: Int = 0, naive: Double? = nil, seasonalNaive: Double? = nil, classical: Double? = nil,
+        bounds: [IntervalBound] = []
     ) {
         self.timestamp = timestamp
         self.target = target
@@ -38,6 +41,7 @@ public struct ForecastRecord: Codable, Equatable, Sendable {
         self.naive = naive
         self.seasonalNaive = seasonalNaive
         self.classical = classical
+        self.bounds = bounds
     }
 }
 
@@ -100,16 +104,20 @@ public struct MetricComparison: Codable, Equatable, Sendable {
     /// of 0 when no record had one).
     public var classical: MetricSet
     public var skill: SkillScores
+    /// The model's prediction intervals, one entry per level (empty when the records have none).
+    public var intervals: [IntervalMetrics]
 
-    public init(model: MetricSet, naive: MetricSet, seasonalNaive: MetricSet, classical: MetricSet? = nil, skill: SkillScores) {
+    public init(model: MetricSet, naive: MetricSet, seasonalNaive: MetricSet, classical: MetricSet? = nil, skill: SkillScores,
+                intervals: [IntervalMetrics] = []) {
         self.model = model
         self.naive = naive
         self.seasonalNaive = seasonalNaive
         self.classical = classical ?? MetricAccumulator().result
         self.skill = skill
+        self.intervals = intervals
     }
 
-    private enum CodingKeys: String, CodingKey { case model, naive, seasonalNaive, classical, skill }
+    private enum CodingKeys: String, CodingKey { case model, naive, seasonalNaive, classical, skill, intervals }
 
     /// Reads metrics written before the classical baseline existed as having none.
     public init(from decoder: any Decoder) throws {
@@ -117,7 +125,8 @@ public struct MetricComparison: Codable, Equatable, Sendable {
         self.init(model: try c.decode(MetricSet.self, forKey: .model), naive: try c.decode(MetricSet.self, forKey: .naive),
                   seasonalNaive: try c.decode(MetricSet.self, forKey: .seasonalNaive),
                   classical: try c.decodeIfPresent(MetricSet.self, forKey: .classical),
-                  skill: try c.decode(SkillScores.self, forKey: .skill))
+                  skill: try c.decode(SkillScores.self, forKey: .skill),
+                  intervals: try c.decodeIfPresent([IntervalMetrics].self, forKey: .intervals) ?? [])
     }
 }
 
@@ -205,9 +214,11 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
             var model = MetricAccumulator(), naive = MetricAccumulator(), seasonal = MetricAccumulator()
             var classical = MetricAccumulator()
             var pairedNaive = SkillAccumulator(), pairedSeasonal = SkillAccumulator(), pairedClassical = SkillAccumulator()
+            var intervals: [Double: IntervalAccumulator] = [:]
             for i in indices {
                 let r = records[i]
                 model.add(actual: r.actual, predicted: r.predicted, scale: scales[i])
+                for b in r.bounds { intervals[b.level, default: IntervalAccumulator(level: b.level)].add(actual: r.actual, bound: b, scale: scales[i]) }
                 if let b = r.naive {
                     naive.add(actual: r.actual, predicted: b, scale: scales[i])
                     pairedNaive.add(actual: r.actual, model: r.predicted, baseline: b)
@@ -224,7 +235,8 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
             return MetricComparison(
                 model: model.result, naive: naive.result, seasonalNaive: seasonal.result, classical: classical.result,
                 skill: SkillScores(vsNaive: pairedNaive.skill, vsSeasonalNaive: pairedSeasonal.skill,
-                                   vsClassical: pairedClassical.skill))
+                                   vsClassical: pairedClassical.skill),
+                intervals: intervals.keys.sorted().map { intervals[$0]!.result })
         }
 
         var byTarget: [String: [Int]] = [:]

@@ -54,6 +54,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Independent folds trained at once, one thread each (default: the cores, shared between the ranks on a host).")
     var parallelFolds: Int?
 
+    @OptionGroup var intervals: LevelOptions
+
     @Option(help: "Output folder.")
     var out = "runs/backtest"
 
@@ -98,6 +100,7 @@ struct BacktestCommand: ParsableCommand {
         if let season { guard season >= 1 else { throw ValidationError("--season must be at least 1") } }
         if let parallelFolds { guard (1...256).contains(parallelFolds) else { throw ValidationError("--parallel-folds must be between 1 and 256") } }
         o.season = season
+        o.levels = try intervals.fractions()
         return o
     }
 

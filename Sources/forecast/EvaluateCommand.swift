@@ -27,6 +27,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Rows between forecast origins (default: the horizon).")
     var stride: Int?
 
+    @OptionGroup var intervals: LevelOptions
+
     @Option(help: "Output folder for predictions.csv, metrics.json, metrics.md and report.html.")
     var out: String?
 
@@ -44,7 +46,8 @@ struct EvaluateCommand: ParsableCommand {
             } else {
                 throw ValidationError("--start must be a fraction in (0, 1) or a row index, got \(start)")
             }
-            let result = try Forecaster(model: loaded).evaluate(table, rows: first..<table.rowCount, stride: stride)
+            let result = try Forecaster(model: loaded).evaluate(table, rows: first..<table.rowCount, stride: stride,
+                                                                     levels: try intervals.fractions())
             if let out {
                 var a = RunArtifacts()
                 a.addEvaluation(result.records, result.report)

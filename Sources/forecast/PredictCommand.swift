@@ -19,8 +19,10 @@ struct PredictCommand: ParsableCommand {
     @Argument(help: "CSV file with the columns the model was trained on.")
     var file: String
 
-    @Option(help: "Also write the forecast as CSV (timestamp,target,step,predicted) to this file.")
+    @Option(help: "Also write the forecast as CSV (timestamp,target,step,predicted, and lo-80,hi-80,... with intervals) to this file.")
     var csv: String?
+
+    @OptionGroup var intervals: LevelOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -28,16 +30,37 @@ struct PredictCommand: ParsableCommand {
         try reportingErrors {
             let loaded = try ForecastModel.load(path: model)
             let table = try Forecaster.readTable(path: file, config: loaded.config)
-            let points = try Forecaster(model: loaded).predict(table)
+            let levels = try intervals.fractions()
+            let points = try Forecaster(model: loaded).predict(table, levels: levels)
+            // Every point has the same levels, or (a model without calibration) none.
+            let shown = points.first?.bounds.map(\.level) ?? []
             if let csv {
-                let body = points.map { "\(Escaping.csvField($0.timestamp)),\(Escaping.csvField($0.target)),\($0.step),\(NumberFormat.roundTrip($0.value))" }
-                try AtomicFile.write((["timestamp,target,step,predicted"] + body).joined(separator: "\n") + "\n", to: csv)
+                let header = (["timestamp,target,step,predicted"] + shown.map { let n = IntervalBound.columnNames($0); return "\(n.lower),\(n.upper)" })
+                    .joined(separator: ",")
+                let body = points.map { p in
+                    ([Escaping.csvField(p.timestamp), Escaping.csvField(p.target), String(p.step), NumberFormat.roundTrip(p.value)]
+                        + p.bounds.flatMap { [NumberFormat.roundTrip($0.lower), NumberFormat.roundTrip($0.upper)] }).joined(separator: ",")
+                }
+                try AtomicFile.write(([header] + body).joined(separator: "\n") + "\n", to: csv)
             }
             if output.json {
                 print(try jsonText(points))
             } else if !output.quiet {
-                print("forecast after \(table.timeString(at: table.rowCount - 1)) (\(loaded.config.horizon) steps):")
-                for p in points { print("\(p.timestamp)  \(p.target)  \(NumberFormat.display(p.value, significantDigits: 6))") }
+                let steps = loaded.config.horizon == 1 ? "1 step" : "\(loaded.config.horizon) steps"
+                print("forecast after \(table.timeString(at: table.rowCount - 1)) (\(steps)):")
+                if !levels.isEmpty && shown.isEmpty {
+                    print("(no intervals: the model was trained without validation rows to calibrate them, or by an older version)")
+                }
+                var rows = [["time", "target", "forecast"] + shown.flatMap { let n = IntervalBound.columnNames($0); return [n.lower, n.upper] }]
+                for p in points {
+                    rows.append([p.timestamp, p.target, NumberFormat.display(p.value, significantDigits: 6)]
+                                + p.bounds.flatMap { [NumberFormat.display($0.lower, significantDigits: 6), NumberFormat.display($0.upper, significantDigits: 6)] })
+                }
+                let widths = rows[0].indices.map { j in rows.map { $0[j].count }.max()! }
+                for row in rows {
+                    print(row.enumerated().map { j, cell in j < 2 ? cell.padding(toLength: widths[j], withPad: " ", startingAt: 0)
+                                                          : String(repeating: " ", count: widths[j] - cell.count) + cell }.joined(separator: "  "))
+                }
             }
         }
     }

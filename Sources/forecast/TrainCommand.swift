@@ -91,13 +91,14 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// The output files of a trained model, with the held-out rows evaluated.
+    /// The output files of a trained model, with the held-out rows evaluated (without intervals:
+    /// those rows calibrated them, so their coverage there would say nothing).
     static func results(forecaster: Forecaster, history: TrainingHistory, table: Table,
                         file: String) throws -> (RunArtifacts, EvaluationResult?) {
         let config = forecaster.config
         let validationStart = table.rowCount - Int((Double(table.rowCount) * config.validationFraction).rounded())
         let evaluation = validationStart < table.rowCount && validationStart >= config.timesteps
-            ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount) : nil
+            ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount, levels: []) : nil
         let artifacts = try RunArtifacts.training(model: forecaster.model!, history: history, evaluation: evaluation,
                                                   table: table, source: (file as NSString).lastPathComponent)
         return (artifacts, evaluation)

@@ -147,8 +147,9 @@ def classical(spec, y, origins, h, m, methods):
 
 
 # ---------------------------------------------------------------- the forecast command
-def run_forecast(spec, y, origins, h, extra, args):
-    """Run `forecast backtest`, check its folds against ours; (forecasts per fold, seconds, command)."""
+def backtest_folds(spec, y, origins, h, extra, args):
+    """Run `forecast backtest`, check its folds against ours; (each fold's rows of predictions.csv
+    in step order, seconds, command)."""
     with tempfile.TemporaryDirectory(prefix="accuracy-") as out:
         cmd = [args.bin, "backtest", spec["file"], "--target", spec["target"], "--horizon", str(h),
                *extra, "--missing", spec["missing"], "--out", out, "--quiet", *shlex.split(args.forecast_args)]
@@ -161,14 +162,20 @@ def run_forecast(spec, y, origins, h, extra, args):
     pred = pred[pred["target"] == spec["target"]]
     if sorted(pred["fold"].unique()) != list(range(len(origins))):
         raise RuntimeError(f"folds {sorted(pred['fold'].unique())} != {len(origins)} expected")
-    forecasts = []
+    folds = []
     for k, o in enumerate(origins):
         fk = pred[pred["fold"] == k].sort_values("step")
         want = y[o:o + h]
         if list(fk["step"]) != list(range(1, h + 1)) or not np.allclose(fk["actual"], want, rtol=1e-6, atol=1e-9):
             raise RuntimeError(f"fold {k}: actuals do not match rows [{o}, {o + h}) of the file")
-        forecasts.append(fk["predicted"].to_numpy(dtype=float))
-    return forecasts, seconds, " ".join(shlex.quote("OUT" if c == out else c) for c in cmd)
+        folds.append(fk)
+    return folds, seconds, " ".join(shlex.quote("OUT" if c == out else c) for c in cmd)
+
+
+def run_forecast(spec, y, origins, h, extra, args):
+    """The point forecasts of `forecast backtest` per fold, seconds, command."""
+    folds, seconds, cmd = backtest_folds(spec, y, origins, h, extra, args)
+    return [fk["predicted"].to_numpy(dtype=float) for fk in folds], seconds, cmd
 
 
 # ---------------------------------------------------------------- one series

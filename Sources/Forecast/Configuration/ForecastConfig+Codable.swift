@@ -2,7 +2,7 @@ extension ForecastConfig {
     enum CodingKeys: String, CodingKey {
         case inputs, targets, timeColumn, timesteps, horizon, stride, cell, hidden, layers, bidirectional, dropout
         case scaler, residual, loss, optimizer, learningRate, epochs, batchSize, patience, gradientClip
-        case validationFraction, calendar, missing, seed, threads, members, combination, transform, season, trainingSteps, refit
+        case validationFraction, calendar, missing, seed, threads, members, combination, transform, season, trainingSteps, refit, intervalScaling
     }
 
     /// Reads a configuration written by any version: a key that is absent keeps its default,
@@ -32,5 +32,6 @@ extension ForecastConfig {
         season = try c.decodeIfPresent(Int.self, forKey: .season)
         trainingSteps = try c.decodeIfPresent(Int.self, forKey: .trainingSteps)
         refit = try c.decodeIfPresent(Bool.self, forKey: .refit) ?? false
+        try read(.intervalScaling, &intervalScaling)
     }
 }

@@ -66,8 +66,11 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     /// Global gradient-norm clip; nil for none.
     public var gradientClip: Double? = nil
     /// Fraction of the rows (the latest ones, and at least a horizon) held out for validation:
-    /// early stopping, and scoring the members for `Combination.validated`.
+    /// early stopping, scoring the members for `Combination.validated`, and calibrating the
+    /// prediction intervals (see ``IntervalCalibration``). 0 gives forecasts without intervals.
     public var validationFraction = 0.2
+    /// How the conformal intervals scale with the series at the forecast origin.
+    public var intervalScaling: IntervalScaling = .step
     /// After early stopping and scoring, train the network a little more (a fifth of its best
     /// epoch count) on every window, the validation rows included.
     public var refit = true

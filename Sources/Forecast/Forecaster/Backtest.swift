@@ -24,6 +24,8 @@ public struct BacktestOptions: Sendable, Equatable {
     public var season: Int? = nil
     /// Train independent folds on this many threads at once.
     public var parallelFolds = 2
+    /// Prediction-interval levels (fractions) of every forecast; empty for none.
+    public var levels: [Double] = Forecaster.defaultLevels
 
     public init() {}
 }
@@ -50,6 +52,7 @@ extension Forecaster {
     public func backtest(_ table: Table, options: BacktestOptions = BacktestOptions(),
                          progress: ((String) -> Void)? = nil) throws -> BacktestResult {
         let c = config
+        try Self.checkLevels(options.levels)
         let (folds, trains, season) = try collective.together { () throws -> ([Ingest.BacktestFold], [Bool], Int) in
             let folds = try RollingOrigins.folds(time: table.time, window: options.window, start: options.start,
                                                  stride: options.stride ?? c.horizon, horizon: c.horizon)
@@ -86,7 +89,7 @@ extension Forecaster {
                     let h = try f.fit(table, rows: fold.train)
                     progress?("fold \(fold.index + 1)/\(folds.count): trained on rows \(fold.train.lowerBound)..<\(fold.train.upperBound), \(h.epochs.count) epochs")
                     let baselines = try f.classicalBaselines(table, rows: fold.train, season: season)
-                    let records = try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season, baselines: baselines)
+                    let records = try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season, baselines: baselines, levels: options.levels)
                     let model = mine[k] == folds.count - 1 ? try f.model!.encoded() : nil
                     return FoldOutcome(position: mine[k], history: h, records: records, model: model)
                 }
@@ -111,7 +114,7 @@ extension Forecaster {
                     baselines = try f.classicalBaselines(table, rows: fold.train, season: season)
                 }
                 foldRecords[i] = try collective.together {
-                    try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season, baselines: baselines)
+                    try f.forecastRecords(table, origin: fold.origin, fold: fold.index, season: season, baselines: baselines, levels: options.levels)
                 }
             }
             lastModel = f.model!

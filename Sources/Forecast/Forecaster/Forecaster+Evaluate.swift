@@ -12,7 +12,8 @@ extension Forecaster {
     /// `rows.lowerBound`, `+ stride`, ... (stride defaults to the horizon) as long as a whole
     /// horizon fits, each from the `timesteps` rows before it. MASE is scaled by the rows
     /// before `rows`.
-    public func evaluate(_ table: Table, rows: Range<Int>, stride: Int? = nil, season: Int? = nil) throws -> EvaluationResult {
+    public func evaluate(_ table: Table, rows: Range<Int>, stride: Int? = nil, season: Int? = nil,
+                         levels: [Double] = Forecaster.defaultLevels) throws -> EvaluationResult {
         let c = config
         let stride = stride ?? c.horizon
         guard stride >= 1 else { throw ForecastError.invalidConfig("stride must be at least 1, got \(stride)") }
@@ -27,20 +28,22 @@ extension Forecaster {
         let season = season ?? Self.inferSeason(table: table, series: history)
         let baselines = try classicalBaselines(table, rows: 0..<rows.lowerBound, season: season)
         var records: [ForecastRecord] = []
-        for origin in origins { records += try forecastRecords(table, origin: origin, fold: 0, season: season, baselines: baselines) }
+        for origin in origins {
+            records += try forecastRecords(table, origin: origin, fold: 0, season: season, baselines: baselines, levels: levels)
+        }
         let training = try trainingContexts(table, season: season, foldRanges: [0: 0..<rows.lowerBound])
         return EvaluationResult(records: records, report: EvaluationReport(records: records, training: training),
                                 season: season, origins: origins)
     }
 
     /// The model's forecast from `origin` (the first forecast row), one record per step and
-    /// target, with the actual value and the naive, seasonal-naive and classical (ETS)
-    /// forecasts beside it. `baselines` are the classical models per target (see
+    /// target, with the actual value, the intervals at `levels`, and the naive, seasonal-naive
+    /// and classical (ETS) forecasts beside it. `baselines` are the classical models per target (see
     /// ``classicalBaselines(_:rows:season:)``); nil leaves that baseline out.
     func forecastRecords(_ table: Table, origin: Int, fold: Int, season: Int,
-                         baselines: [TargetModels?]? = nil) throws -> [ForecastRecord] {
+                         baselines: [TargetModels?]? = nil, levels: [Double] = []) throws -> [ForecastRecord] {
         let c = config
-        let values = try forecastValues(table, before: origin)
+        let (values, bounds) = try forecast(table, before: origin, levels: levels)
         var records: [ForecastRecord] = []
         for (k, name) in c.targets.enumerated() {
             let series = try table.column(named: name)
@@ -53,7 +56,8 @@ extension Forecaster {
                 let row = origin + h
                 records.append(ForecastRecord(timestamp: table.timeString(at: row), target: name, step: h + 1,
                                               actual: series[row], predicted: values[h][k], fold: fold,
-                                              naive: naive[h], seasonalNaive: seasonal[h], classical: classical?[h]))
+                                              naive: naive[h], seasonalNaive: seasonal[h], classical: classical?[h],
+                                              bounds: bounds[h][k]))
             }
         }
         return records

@@ -60,14 +60,67 @@ public final class Forecaster {
         return min(512, max(24, 2 * season))
     }
 
-    /// One forecast value.
+    /// One forecast value, with its prediction intervals when the model has a calibration.
+    ///
+    /// In JSON: `step`, `target`, `timestamp`, `value`, and per level `lo-80`, `hi-80`, ….
     public struct Point: Codable, Equatable, Sendable {
         public let timestamp: String
         public let target: String
         /// 1-based horizon step.
         public let step: Int
         public let value: Double
+        /// Intervals by ascending level; empty when the model has no calibration for the target.
+        public let bounds: [IntervalBound]
+
+        public init(timestamp: String, target: String, step: Int, value: Double, bounds: [IntervalBound] = []) {
+            self.timestamp = timestamp
+            self.target = target
+            self.step = step
+            self.value = value
+            self.bounds = bounds
+        }
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ s: String) { stringValue = s }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(timestamp, forKey: Key("timestamp"))
+            try c.encode(target, forKey: Key("target"))
+            try c.encode(step, forKey: Key("step"))
+            try c.encode(value, forKey: Key("value"))
+            for b in bounds {
+                let names = IntervalBound.columnNames(b.level)
+                try c.encode(b.lower, forKey: Key(names.lower))
+                try c.encode(b.upper, forKey: Key(names.upper))
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            timestamp = try c.decode(String.self, forKey: Key("timestamp"))
+            target = try c.decode(String.self, forKey: Key("target"))
+            step = try c.decode(Int.self, forKey: Key("step"))
+            value = try c.decode(Double.self, forKey: Key("value"))
+            var levels: [Double] = []
+            for key in c.allKeys where key.stringValue.hasPrefix("lo-") {
+                if let p = Double(key.stringValue.dropFirst(3)) { levels.append(p / 100) }
+            }
+            bounds = try levels.sorted().map { level in
+                let names = IntervalBound.columnNames(level)
+                return IntervalBound(level: level, lower: try c.decode(Double.self, forKey: Key(names.lower)),
+                                     upper: try c.decode(Double.self, forKey: Key(names.upper)))
+            }
+        }
     }
+
+    /// The interval levels `predict` and `backtest` give unless told otherwise: 80 % and 95 %.
+    public static let defaultLevels = [0.8, 0.95]
 
     // MARK: Fit
 
@@ -146,9 +199,20 @@ public final class Forecaster {
             "epochs_run": "\(history.epochs.count)",
         ]
         if let v = history.epochs.last?.validationLoss { info["last_validation_loss"] = "\(v)" }
-        if c.combination == .validated, c.members.count > 1,
-           let errors = try validationErrors(original, rows: rows, trainEnd: trainEnd, network: network, scaler: scaler, statistical: statistical) {
-            for k in statistical.indices { statistical[k].weights = Combination.weights(errors: errors[k]) }
+        var calibrations: [IntervalCalibration] = []
+        if let run = try validationRun(original, rows: rows, trainEnd: trainEnd, network: network, scaler: scaler, statistical: statistical) {
+            if c.combination == .validated, c.members.count > 1, let errors = run.memberErrors(horizon: c.horizon) {
+                for k in statistical.indices { statistical[k].weights = Combination.weights(errors: errors[k]) }
+            }
+            calibrations = try self.calibrations(run, table: original, rows: rows, statistical: statistical)
+        } else if validationRows == 0, c.members.contains(where: { $0 != .network }) {
+            // Too few rows to hold any out from the network: the classical members alone,
+            // refitted without the latest rows, calibrate the intervals on them.
+            let held = max(c.horizon, Int((Double(rows.count) * max(c.validationFraction, 0.2)).rounded()))
+            if let run = try validationRun(original, rows: rows, trainEnd: rows.upperBound - held, network: nil, scaler: scaler,
+                                           statistical: statistical) {
+                calibrations = try self.calibrations(run, table: original, rows: rows, statistical: statistical)
+            }
         }
         if c.refit, let net = network, let validation, history.bestEpoch > 0 {
             // After scoring, the network also learns from the validation rows, the latest it
@@ -171,7 +235,7 @@ public final class Forecaster {
             }
         }
         model = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale,
-                              statistical: statistical, info: info)
+                              statistical: statistical, calibrations: calibrations, info: info)
         return history
     }
 
@@ -195,67 +259,102 @@ public final class Forecaster {
     /// Every member's forecast of the `horizon` rows after row `end`, in original units:
     /// values[step][target][member].
     func memberForecasts(_ table: Table, before end: Int, model: ForecastModel) throws -> [[[Member: Double]]] {
+        try memberForecasts(table, before: [end], model: model)[0]
+    }
+
+    /// ``memberForecasts(_:before:model:)`` from several origins at once: the network's inputs
+    /// are adjusted and scaled once and its windows run as one batch. values[origin][step][target][member].
+    func memberForecasts(_ table: Table, before ends: [Int], model: ForecastModel) throws -> [[[[Member: Double]]]] {
         let c = config
-        guard end >= (model.network == nil ? 2 : c.timesteps), end <= table.rowCount else {
-            throw ForecastError.notEnoughData("forecasting after row \(end) needs \(c.timesteps) rows before it; the table has \(table.rowCount)")
+        for end in ends {
+            guard end >= (model.network == nil ? 2 : c.timesteps), end <= table.rowCount else {
+                throw ForecastError.notEnoughData("forecasting after row \(end) needs \(c.timesteps) rows before it; the table has \(table.rowCount)")
+            }
         }
-        var out = Array(repeating: Array(repeating: [Member: Double](), count: c.targets.count), count: c.horizon)
-        if let network = model.network {
+        var out = Array(repeating: Array(repeating: Array(repeating: [Member: Double](), count: c.targets.count), count: c.horizon),
+                        count: ends.count)
+        if let network = model.network, !ends.isEmpty {
             let scaler = try model.scaler()
             let (inputs, targets) = try scaledColumns(try networkTable(table, statistical: model.statistical), scaler: scaler)
-            let x = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
-            if let bad = x.firstIndex(where: { !$0.isFinite }) {
-                let row = end - c.timesteps + bad / c.inputs.count, column = c.inputs[bad % c.inputs.count]
-                throw ForecastError.notEnoughData("\(column) at row \(row) is missing, or not positive although the model takes its logarithm (it was fitted on positive values; train with --transform none for such data)")
+            var x: [Float] = []
+            x.reserveCapacity(ends.count * c.timesteps * c.inputs.count)
+            for end in ends {
+                let window = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
+                if let bad = window.firstIndex(where: { !$0.isFinite }) {
+                    let row = end - c.timesteps + bad / c.inputs.count, column = c.inputs[bad % c.inputs.count]
+                    throw ForecastError.notEnoughData("\(column) at row \(row) is missing, or not positive although the model takes its logarithm (it was fitted on positive values; train with --transform none for such data)")
+                }
+                x += window
             }
-            let y = network.predict(x, count: 1, timesteps: c.timesteps)
-            for h in 0..<c.horizon {
-                for (k, name) in c.targets.enumerated() {
-                    let column = c.columns.firstIndex(of: name)!
-                    let base: Float = c.residual ? targets[k][end - 1] : 0
-                    let value = scaler.inverseTransform(y[h * c.targets.count + k] + base, column: column)
-                    let adjustment = model.statistical.first { $0.target == name }?.adjustment
-                    out[h][k][.network] = adjustment?.invert(value, row: end + h) ?? value
+            let y = network.predict(x, count: ends.count, timesteps: c.timesteps)
+            let width = c.horizon * c.targets.count
+            for (i, end) in ends.enumerated() {
+                for h in 0..<c.horizon {
+                    for (k, name) in c.targets.enumerated() {
+                        let column = c.columns.firstIndex(of: name)!
+                        let base: Float = c.residual ? targets[k][end - 1] : 0
+                        let value = scaler.inverseTransform(y[i * width + h * c.targets.count + k] + base, column: column)
+                        let adjustment = model.statistical.first { $0.target == name }?.adjustment
+                        out[i][h][k][.network] = adjustment?.invert(value, row: end + h) ?? value
+                    }
                 }
             }
         }
         for (k, part) in model.statistical.enumerated() {
             let series = try table.column(named: part.target)
-            for (member, values) in try part.classicalForecasts(series: series, before: end, horizon: c.horizon) {
-                for h in 0..<c.horizon { out[h][k][member] = values[h] }
+            for (i, end) in ends.enumerated() {
+                for (member, values) in try part.classicalForecasts(series: series, before: end, horizon: c.horizon) {
+                    for h in 0..<c.horizon { out[i][h][k][member] = values[h] }
+                }
             }
         }
         return out
     }
 
-    /// Each member's summed absolute error per target over the forecasts from the validation
-    /// origins `trainEnd`, `trainEnd + h/2`, … (every whole horizon inside `trainEnd..<end`): the
-    /// network as trained (its weights never fitted these rows), the classical members refitted
-    /// on the rows before `trainEnd`, all reading the same adjustment. Nil with fewer than two
-    /// origins.
-    func validationErrors(_ table: Table, rows: Range<Int>, trainEnd: Int, network: RecurrentNetwork<Float>?,
-                          scaler: Scaler, statistical: [TargetModels]) throws -> [[Member: Double]]? {
+    /// The most origins calibration forecasts from; longer validation periods are thinned evenly.
+    static let maxCalibrationOrigins = 200
+
+    /// Forecasts from origins in the validation rows `trainEnd..<rows.upperBound`, by models
+    /// that never fitted those rows: the network as trained (before any refit), the classical
+    /// members refitted on the rows before `trainEnd`, all reading the same adjustment. They
+    /// score the members (see ``ValidationRun/memberErrors``) and calibrate the intervals.
+    /// Nil when there are no validation rows or too few rows before them.
+    func validationRun(_ table: Table, rows: Range<Int>, trainEnd: Int, network: RecurrentNetwork<Float>?,
+                       scaler: Scaler, statistical: [TargetModels]) throws -> ValidationRun? {
         let c = config
-        guard rows.upperBound - trainEnd >= c.horizon, trainEnd - rows.lowerBound >= max(4, network == nil ? 0 : c.timesteps) else { return nil }
+        guard rows.upperBound > trainEnd, trainEnd - rows.lowerBound >= max(4, network == nil ? 0 : c.timesteps) else { return nil }
         var held = try fitStatistical(table, rows: rows.lowerBound..<trainEnd)
         for k in held.indices { held[k].adjustment = statistical[k].adjustment }
         let probe = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale, statistical: held)
-        let step = max(1, c.horizon / 2)
-        let origins = Array(Swift.stride(from: trainEnd, through: rows.upperBound - c.horizon, by: step))
-        // One origin is too little evidence to choose members by: the median of all serves better.
-        guard origins.count >= 2 else { return nil }
-        var sums = Array(repeating: [Member: Double](), count: c.targets.count)
+        // Members are scored on whole horizons from every half horizon; calibration takes every
+        // origin (partial horizons at the end included), at most `maxCalibrationOrigins` of them.
+        let scoring = rows.upperBound - trainEnd >= c.horizon
+            ? Array(Swift.stride(from: trainEnd, through: rows.upperBound - c.horizon, by: max(1, c.horizon / 2))) : []
+        let count = rows.upperBound - trainEnd
+        let every = (count + Self.maxCalibrationOrigins - 1) / Self.maxCalibrationOrigins
+        let origins = Set(scoring).union(Swift.stride(from: trainEnd, to: rows.upperBound, by: every)).sorted()
+        let forecasts = try memberForecasts(table, before: origins, model: probe)
         let columns = try c.targets.map { try table.column(named: $0) }
-        for origin in origins {
-            let forecasts = try memberForecasts(table, before: origin, model: probe)
-            for h in 0..<c.horizon {
-                for k in c.targets.indices {
-                    let actual = columns[k][origin + h]
-                    for (member, value) in forecasts[h][k] { sums[k][member, default: 0] += abs(actual - value) }
+        return ValidationRun(origins: origins, scoring: Set(scoring), end: rows.upperBound, forecasts: forecasts, actuals: columns)
+    }
+
+    /// Per target, the conformal calibration of the combined forecast from the validation run's
+    /// origins (see ``IntervalCalibration``).
+    func calibrations(_ run: ValidationRun, table: Table, rows: Range<Int>, statistical: [TargetModels]) throws -> [IntervalCalibration] {
+        let c = config
+        let season = statistical.first?.season ?? Self.inferSeason(table: table, series: Array(run.actuals[0][rows]))
+        return c.targets.indices.compactMap { k in
+            let weights = k < statistical.count ? statistical[k].weights : nil
+            let errors: [[Double]] = run.origins.indices.map { i in
+                (0..<c.horizon).map { h in
+                    let row = run.origins[i] + h
+                    guard row < run.end else { return .nan }
+                    return run.actuals[k][row] - c.combination.combine(run.forecasts[i][h][k], weights: weights)
                 }
             }
+            return IntervalCalibration.calibrate(target: c.targets[k], scaling: c.intervalScaling, errors: errors, origins: run.origins,
+                                                 series: run.actuals[k], fitted: rows, season: season)
         }
-        return sums
     }
 
     /// The statistical parts of the recipe, fitted on `rows`: per target, the classical members
@@ -286,12 +385,48 @@ public final class Forecaster {
         return copy
     }
 
-    /// The forecast for the `horizon` steps after the end of the table, with their time stamps.
-    public func predict(_ table: Table) throws -> [Point] {
-        let values = try forecastValues(table)
+    /// The forecast for the `horizon` steps after the end of the table, with their time stamps
+    /// and prediction intervals at `levels` (fractions in (0, 1): 0.8 for 80 %).
+    ///
+    ///     for p in try forecaster.predict(table, levels: [0.8, 0.95]) {
+    ///         print(p.timestamp, p.value, p.bounds.map { "\($0.lower)…\($0.upper)" })
+    ///     }
+    public func predict(_ table: Table, levels: [Double] = Forecaster.defaultLevels) throws -> [Point] {
+        let (values, bounds) = try forecast(table, before: table.rowCount, levels: levels)
         let stamps = table.time.futureStrings(count: config.horizon, frequency: FrequencyInference(table.time).frequency)
         return values.enumerated().flatMap { h, row in
-            zip(config.targets, row).map { Point(timestamp: stamps[h], target: $0, step: h + 1, value: $1) }
+            row.indices.map { k in Point(timestamp: stamps[h], target: config.targets[k], step: h + 1, value: row[k], bounds: bounds[h][k]) }
+        }
+    }
+
+    /// The forecast of the `horizon` rows after row `end` (exclusive), values[step][target], and
+    /// its intervals at `levels`, bounds[step][target][level] (empty for a target the model has
+    /// no calibration for).
+    public func forecast(_ table: Table, before end: Int, levels: [Double]) throws -> (values: [[Double]], bounds: [[[IntervalBound]]]) {
+        try Self.checkLevels(levels)
+        guard let model else { throw ForecastError.invalidConfig("the forecaster has no trained model; call fit first") }
+        let values = try forecastValues(table, before: end)
+        var bounds = Array(repeating: Array(repeating: [IntervalBound](), count: config.targets.count), count: config.horizon)
+        guard !levels.isEmpty else { return (values, bounds) }
+        for (k, name) in config.targets.enumerated() {
+            guard let calibration = model.calibrations.first(where: { $0.target == name }) else { continue }
+            let half = calibration.halfWidths(levels: levels, series: try table.column(named: name), before: end)
+            for h in 0..<config.horizon {
+                bounds[h][k] = levels.indices.map { j in
+                    IntervalBound(level: levels[j], lower: values[h][k] - half[h][j], upper: values[h][k] + half[h][j])
+                }
+            }
+        }
+        return (values, bounds)
+    }
+
+    /// Levels must be fractions strictly between 0 and 1, ascending and distinct.
+    static func checkLevels(_ levels: [Double]) throws {
+        for level in levels where !(level > 0 && level < 1) {
+            throw ForecastError.invalidConfig("interval levels are fractions strictly between 0 and 1 (0.8 for 80 %), got \(level)")
+        }
+        guard levels == Array(Set(levels)).sorted() else {
+            throw ForecastError.invalidConfig("interval levels must be distinct and ascending, got \(levels)")
         }
     }
 
@@ -331,5 +466,35 @@ extension ForecastModel {
     public func scaler() throws -> Scaler {
         try Scaler(kind: ScalerKind(rawValue: config.scaler) ?? .standard, columnNames: config.columns,
                    offset: scalerOffset, scale: scalerScale)
+    }
+}
+
+/// The forecasts of ``Forecaster/validationRun(_:rows:trainEnd:network:scaler:statistical:)``.
+struct ValidationRun {
+    /// Forecast origins (the first forecast row), ascending.
+    var origins: [Int]
+    /// The origins members are scored from.
+    var scoring: Set<Int>
+    /// The end of the validation rows: later rows are not scored.
+    var end: Int
+    /// forecasts[origin][step][target][member].
+    var forecasts: [[[[Member: Double]]]]
+    /// The target columns.
+    var actuals: [[Double]]
+
+    /// Each member's summed absolute error per target over the whole horizons from the scoring
+    /// origins. Nil with fewer than two: one origin is too little evidence to choose members by,
+    /// and the median of all serves better.
+    func memberErrors(horizon: Int) -> [[Member: Double]]? {
+        guard scoring.count >= 2 else { return nil }
+        var sums = Array(repeating: [Member: Double](), count: actuals.count)
+        for (i, origin) in origins.enumerated() where scoring.contains(origin) {
+            for h in 0..<horizon {
+                for k in actuals.indices {
+                    for (member, value) in forecasts[i][h][k] { sums[k][member, default: 0] += abs(actuals[k][origin + h] - value) }
+                }
+            }
+        }
+        return sums
     }
 }

@@ -8,7 +8,9 @@ import Foundation
 /// `__metadata__`: `format` ("swift-forecast"), `format_version`, `config` (ForecastConfig as
 /// JSON), `info` (JSON: training summary, last timestamp of the data, frequency), and from
 /// format version 2 `statistical` (JSON: per target, the fitted ETS and Theta models and the
-/// network's target adjustment). A model without a network member has no `rnn.`/`head.` tensors.
+/// network's target adjustment), and `calibration` (JSON: per target, the conformal calibration
+/// of its prediction intervals; absent in files written before intervals existed, which then
+/// forecast without them). A model without a network member has no `rnn.`/`head.` tensors.
 public struct ForecastModel {
     public var config: ForecastConfig
     /// The network; nil when the configuration's members have none.
@@ -17,16 +19,19 @@ public struct ForecastModel {
     public var scalerScale: [Float]
     /// The recipe's statistical parts, one per target (empty in version 1 files).
     public var statistical: [TargetModels]
+    /// The prediction intervals' calibration, one per target that has one (see ``IntervalCalibration``).
+    public var calibrations: [IntervalCalibration]
     /// Free-form facts about training, kept as JSON in the file.
     public var info: [String: String]
 
     public init(config: ForecastConfig, network: RecurrentNetwork<Float>?, scalerOffset: [Float], scalerScale: [Float],
-                statistical: [TargetModels] = [], info: [String: String] = [:]) {
+                statistical: [TargetModels] = [], calibrations: [IntervalCalibration] = [], info: [String: String] = [:]) {
         self.config = config
         self.network = network
         self.scalerOffset = scalerOffset
         self.scalerScale = scalerScale
         self.statistical = statistical
+        self.calibrations = calibrations
         self.info = info
     }
 
@@ -47,6 +52,7 @@ public struct ForecastModel {
             "config": String(decoding: try encoder.encode(config), as: UTF8.self),
             "info": String(decoding: try encoder.encode(info), as: UTF8.self),
             "statistical": String(decoding: try encoder.encode(statistical), as: UTF8.self),
+            "calibration": String(decoding: try encoder.encode(calibrations), as: UTF8.self),
         ]
         return try SafeTensors.encode(tensors: tensors, metadata: metadata)
     }
@@ -98,6 +104,21 @@ public struct ForecastModel {
             throw fail("statistical in __metadata__ must hold one entry per target (\(config.targets.joined(separator: ", ")))")
         }
 
+        var calibrations: [IntervalCalibration] = []
+        if let text = meta["calibration"] {
+            guard let parts = try? JSONDecoder().decode([IntervalCalibration].self, from: Data(text.utf8)) else {
+                throw fail("calibration in __metadata__ is not valid")
+            }
+            for part in parts {
+                guard config.targets.contains(part.target), part.stepScales.count == config.horizon,
+                      part.stepScales.allSatisfy({ $0.isFinite && $0 > 0 }), !part.scores.isEmpty,
+                      part.scores.allSatisfy({ $0.isFinite && $0 >= 0 }), part.scoreCount >= part.scores.count,
+                      part.typicalSpread.isFinite, part.typicalSpread >= 0, part.spreadWindow >= 1 else {
+                    throw fail("calibration in __metadata__ for \(part.target) is not valid for this configuration")
+                }
+            }
+            calibrations = parts
+        }
         let network = config.hasNetwork ? try RecurrentNetwork<Float>(shape: config.networkShape) : nil
         var expected = Set(network?.parameters.slots.map(\.name) ?? [])
         expected.formUnion(["scaler.offset", "scaler.scale"])
@@ -123,6 +144,6 @@ public struct ForecastModel {
             throw fail("scaler holds NaN, infinite or zero-scale values")
         }
         return ForecastModel(config: config, network: network, scalerOffset: offset.values, scalerScale: scale.values,
-                             statistical: statistical, info: info)
+                             statistical: statistical, calibrations: calibrations, info: info)
     }
 }

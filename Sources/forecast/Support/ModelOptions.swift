@@ -81,6 +81,9 @@ struct ModelOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "After validation, train the network a few more epochs on all rows.")
     var refit = true
 
+    @Option(help: "How prediction intervals follow the series: step (widths by horizon step, the same at every origin) or local (also scaled by how much the series moved recently).")
+    var intervalScaling: IntervalScaling = .step
+
     @Option(help: "Missing values: error, drop, ffill or interpolate.")
     var missing = "error"
 
@@ -131,6 +134,7 @@ struct ModelOptions: ParsableArguments {
         c.gradientClip = clip
         c.validationFraction = validation
         c.refit = refit
+        c.intervalScaling = intervalScaling
         c.missing = missing
         c.seed = seed
         c.threads = threads
@@ -145,6 +149,19 @@ struct ModelOptions: ParsableArguments {
         c.season = modelSeason
         try c.validate()
         return c
+    }
+}
+
+extension IntervalScaling: ExpressibleByArgument {}
+
+/// `--levels`, shared by the commands that forecast.
+struct LevelOptions: ParsableArguments {
+    @Option(help: "Prediction-interval levels in percent, comma-separated (lo-80/hi-80 ... columns), or none.")
+    var levels = "80,95"
+
+    /// The levels as fractions, ascending.
+    func fractions() throws -> [Double] {
+        do { return try IntervalBound.parseLevels(levels) } catch let e as LevelError { throw ValidationError("--levels: \(e.message)") }
     }
 }
 

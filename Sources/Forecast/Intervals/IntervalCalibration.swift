@@ -1,0 +1,158 @@
+import Foundation
+
+/// How the conformal scores of ``IntervalCalibration`` are normalized before their quantile is
+/// taken.
+public enum IntervalScaling: String, Codable, Sendable, CaseIterable {
+    /// By the step's typical error only: intervals are as wide at every origin.
+    case step
+    /// Also by the local spread of the series at the origin (the mean absolute change over the
+    /// last ``IntervalCalibration/spreadWindow`` rows): intervals widen where the series moves
+    /// more, and grow with the level of a series whose swings grow with it.
+    case local
+}
+
+/// Split-conformal calibration of one target's forecast: what `predict` needs to put intervals
+/// around a point forecast without the training data.
+///
+/// Scores come from the forecasts made at calibration origins on the latest training rows
+/// (the validation rows, whose values the network's weights and the classical members' fits
+/// never saw): for the forecast from origin `o` of the row `o + h - 1` (step `h`), the score is
+///
+///     |y - ŷ| / (σ_h · s_o)
+///
+/// where `σ_h` is the step's error scale (``stepScales``: a power law `a · h^b`, `0 ≤ b ≤ 1`,
+/// fitted to the mean normalized error of each step, so that a few origins still give a
+/// smooth, non-decreasing shape) and `s_o` the local spread at the origin (1 with
+/// ``IntervalScaling/step``). Pooling the steps' scores is what makes a 95 % interval possible
+/// from the handful of origins a short series offers.
+///
+/// The interval at level `L` is `ŷ ± q · σ_h · s_o`, where `q` is the `⌈(n + 1) L⌉`-th smallest
+/// of the `n` scores (split conformal's finite-sample correction).
+///
+/// **What it guarantees**: if the new forecast's score and the calibration scores are
+/// exchangeable, the interval covers the value with probability at least `L`, averaged over
+/// origins and steps. **What it does not**: coverage at each step, at each origin or
+/// conditionally on the recent past (a calm period followed by a volatile one is
+/// under-covered), nor anything when the series changes its behaviour after the calibration
+/// rows. With fewer than `1 / (1 − L) − 1` scores the largest score is used, and the level is
+/// then not guaranteed.
+public struct IntervalCalibration: Codable, Equatable, Sendable {
+    public var target: String
+    public var scaling: IntervalScaling
+    /// `σ_h` for steps 1…horizon.
+    public var stepScales: [Double]
+    /// The normalized scores, ascending (at most ``maxStoredScores``, evenly spaced order
+    /// statistics of all of them).
+    public var scores: [Double]
+    /// How many scores the calibration had (before thinning to ``maxStoredScores``).
+    public var scoreCount: Int
+    /// How many forecast origins they came from.
+    public var origins: Int
+    /// Rows the local spread averages over.
+    public var spreadWindow: Int
+    /// The mean absolute change of the whole fitted series: the floor (one tenth of it) of a
+    /// local spread, so that a flat stretch does not collapse the interval.
+    public var typicalSpread: Double
+
+    /// The most scores a model file keeps; their quantiles move by less than `1 / maxStoredScores`.
+    public static let maxStoredScores = 1000
+
+    /// The conformal multiplier `q` at `level` (a fraction in (0, 1)).
+    public func quantile(level: Double) -> Double {
+        guard !scores.isEmpty else { return .nan }
+        // The pooled scores are not independent: each origin gives one score per step, and
+        // neighbouring origins overlap. The finite-sample correction therefore counts the
+        // exchangeable units, the scores per step (n / horizon), and reads the pooled scores at
+        // that corrected level: ⌈(m + 1) L⌉ / m with m scores per step.
+        let n = Double(scoreCount)
+        let perStep = max(1, n / Double(max(1, stepScales.count)))
+        let corrected = min(1, ((perStep + 1) * level).rounded(.up) / perStep)
+        let rank = min(n, max(((n + 1) * level).rounded(.up), (corrected * n).rounded(.up)))
+        let position = (rank - 1) / Double(max(1, scoreCount - 1)) * Double(scores.count - 1)
+        let i = min(scores.count - 1, max(0, Int(position.rounded(.up))))
+        return scores[i]
+    }
+
+    /// The local spread of `series` before row `end`: the mean absolute change over the last
+    /// `spreadWindow` rows, floored at a tenth of ``typicalSpread``. 1 with ``IntervalScaling/step``.
+    public func spread(_ series: [Double], before end: Int) -> Double {
+        guard scaling == .local else { return 1 }
+        return Self.localSpread(series, before: end, window: spreadWindow, floor: typicalSpread / 10)
+    }
+
+    /// The half-widths of the intervals at `levels` (fractions) for each step, from `origin`
+    /// of `series`: result[step][level].
+    public func halfWidths(levels: [Double], series: [Double], before end: Int) -> [[Double]] {
+        let s = spread(series, before: end)
+        let q = levels.map { quantile(level: $0) }
+        return stepScales.map { sigma in q.map { $0 * sigma * s } }
+    }
+
+    static func localSpread(_ y: [Double], before end: Int, window: Int, floor: Double) -> Double {
+        var sum = 0.0, n = 0
+        var t = end - 1
+        while t >= 1 && t >= end - window {
+            let d = abs(y[t] - y[t - 1])
+            if d.isFinite { sum += d; n += 1 }
+            t -= 1
+        }
+        let local = n > 0 ? sum / Double(n) : floor
+        return Swift.max(local, floor, .leastNormalMagnitude)
+    }
+
+    /// The rows a local spread averages: two seasons, at least 20 and at most 500.
+    static func spreadWindow(season: Int) -> Int { min(500, max(20, 2 * season)) }
+
+    /// Calibrates from forecast errors. `errors[i][h]` is the error of the forecast from
+    /// `origins[i]` at step `h + 1` (NaN where the row is outside the calibration rows or missing);
+    /// `series` is the target as the forecasts saw it; `fitted` its rows the models were fitted
+    /// on (for ``typicalSpread``). Nil when no error is known.
+    static func calibrate(target: String, scaling: IntervalScaling, errors: [[Double]], origins: [Int], series: [Double],
+                          fitted: Range<Int>, season: Int) -> IntervalCalibration? {
+        guard let horizon = errors.first?.count, horizon > 0 else { return nil }
+        let window = spreadWindow(season: season)
+        let typical = Self.localSpread(series, before: fitted.upperBound, window: fitted.count, floor: 0)
+        var c = IntervalCalibration(target: target, scaling: scaling, stepScales: [], scores: [], scoreCount: 0,
+                                    origins: origins.count, spreadWindow: window, typicalSpread: typical)
+        // Errors relative to the origin's spread, then each step's mean of their magnitudes.
+        let relative: [[Double]] = zip(errors, origins).map { row, o in
+            let s = c.spread(series, before: o)
+            return row.map { abs($0) / s }
+        }
+        var means: [(step: Double, mean: Double, count: Double)] = []
+        for h in 0..<horizon {
+            let known = relative.map { $0[h] }.filter(\.isFinite)
+            guard !known.isEmpty else { continue }
+            means.append((Double(h + 1), known.reduce(0, +) / Double(known.count), Double(known.count)))
+        }
+        guard !means.isEmpty else { return nil }
+        c.stepScales = powerLaw(means, horizon: horizon)
+        var scores: [Double] = []
+        for row in relative {
+            for h in 0..<horizon where row[h].isFinite { scores.append(row[h] / c.stepScales[h]) }
+        }
+        scores.sort()
+        c.scoreCount = scores.count
+        if scores.count > maxStoredScores {
+            let m = maxStoredScores
+            scores = (0..<m).map { scores[Int((Double($0) / Double(m - 1) * Double(scores.count - 1)).rounded())] }
+        }
+        c.scores = scores
+        return c
+    }
+
+    /// `a · h^b` fitted by weighted least squares on log mean against log step, `b` clamped to
+    /// [0, 1] (errors that grow with the step, at most linearly); a step whose mean is 0 counts
+    /// at a millionth of the largest.
+    static func powerLaw(_ means: [(step: Double, mean: Double, count: Double)], horizon: Int) -> [Double] {
+        let floor = (means.map(\.mean).max() ?? 1) * 1e-6
+        let points = means.map { (x: log($0.step), y: log(max($0.mean, floor, .leastNormalMagnitude)), w: $0.count) }
+        let w = points.reduce(0) { $0 + $1.w }
+        let mx = points.reduce(0) { $0 + $1.w * $1.x } / w, my = points.reduce(0) { $0 + $1.w * $1.y } / w
+        let sxx = points.reduce(0) { $0 + $1.w * ($1.x - mx) * ($1.x - mx) }
+        let sxy = points.reduce(0) { $0 + $1.w * ($1.x - mx) * ($1.y - my) }
+        let b = sxx > 0 ? min(1, max(0, sxy / sxx)) : 0
+        let a = my - b * mx
+        return (1...horizon).map { exp(a + b * log(Double($0))) }
+    }
+}
