@@ -54,6 +54,18 @@ public struct IntervalCalibration: Codable, Equatable, Sendable {
     /// local spread, so that a flat stretch does not collapse the interval.
     public var typicalSpread: Double
 
+    public init(target: String, scaling: IntervalScaling, stepScales: [Double], scores: [Double], scoreCount: Int, origins: Int,
+                spreadWindow: Int, typicalSpread: Double) {
+        self.target = target
+        self.scaling = scaling
+        self.stepScales = stepScales
+        self.scores = scores
+        self.scoreCount = scoreCount
+        self.origins = origins
+        self.spreadWindow = spreadWindow
+        self.typicalSpread = typicalSpread
+    }
+
     /// The most scores a model file keeps; their quantiles move by less than `1 / maxStoredScores`.
     public static let maxStoredScores = 1000
 
