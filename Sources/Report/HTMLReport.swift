@@ -26,7 +26,9 @@ public struct HTMLReport: Sendable {
     public var configuration: [(String, String)]
     /// Notes and warnings (missing values filled, folds skipped, ...), one list item each.
     public var notes: [String]
-    /// The metrics to show as tables (see ``MetricsTable/tables(for:)``), if any.
+    /// The metrics to show as tables (see ``MetricsTable/tables(for:)``), if any; when their
+    /// prediction intervals' coverage is far from nominal, a warning line under the summary
+    /// says so (see ``intervalWarning(_:)``).
     public var evaluation: EvaluationReport?
     public var figures: [Figure]
     /// Further tables, shown after the metrics.
@@ -66,6 +68,11 @@ public struct HTMLReport: Sendable {
         if !subtitle.isEmpty { html += "<p class=\"subtitle\">\(e(subtitle))</p>\n" }
         if let evaluation, let summary = Self.summary(evaluation) {
             html += "<p class=\"summary\">\(e(summary))</p>\n"
+        }
+        if let evaluation, let warning = Self.intervalWarning(evaluation) {
+            // Styled in place rather than in the stylesheet, so pages without a warning keep the
+            // same bytes.
+            html += "<p class=\"warning\" style=\"\(Self.warningStyle)\">\(e(warning))</p>\n"
         }
         if !notes.isEmpty {
             html += "<section class=\"notes\">\n<h2>Notes</h2>\n<ul>\n"
@@ -119,6 +126,23 @@ public struct HTMLReport: Sendable {
         }
         return parts.joined(separator: "; ") + "."
     }
+
+    /// One line naming the interval levels whose overall coverage is far from nominal, by the
+    /// rule of ``IntervalMetrics/coverageIsFarFromNominal`` (more than 10 points below or above
+    /// the level, with at least 20 points scored); `nil` when there is none.
+    public static func intervalWarning(_ report: EvaluationReport) -> String? {
+        let off = report.overall.intervals.filter(\.coverageIsFarFromNominal)
+        guard !off.isEmpty else { return nil }
+        let parts = off.map { m in
+            let coverage = NumberFormat.display((m.coverage ?? 0) * 100, significantDigits: 3)
+            let verdict = (m.coverage ?? 0) < m.level ? "too narrow" : "too wide"
+            return "the \(IntervalBound.percentText(m.level)) % intervals held \(coverage) % of \(m.count) actuals (\(verdict))"
+        }
+        let tolerance = NumberFormat.display(IntervalMetrics.coverageTolerance * 100)
+        return "Warning: prediction interval coverage is more than \(tolerance) points off nominal: " + parts.joined(separator: "; ") + "."
+    }
+
+    static let warningStyle = "background: #fdf1f0; border-left: 4px solid #d62728; padding: 0.6em 0.8em;"
 
     static func strippingXMLDeclaration(_ svg: String) -> String {
         var text = Substring(svg)

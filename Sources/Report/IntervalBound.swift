@@ -100,6 +100,28 @@ public struct IntervalMetrics: Codable, Equatable, Sendable {
     }
 }
 
+extension IntervalMetrics {
+    /// The coverage check reports use: whether the empirical coverage is far from the nominal
+    /// level, that is more than 10 percentage points below it (intervals too narrow) or more
+    /// than 10 above it (too wide), with at least 20 points scored.
+    ///
+    /// Fewer points are not judged because coverage is then mostly chance: with 20 points and an
+    /// 80 % level, the binomial standard error of the coverage is already 9 points.
+    public var coverageIsFarFromNominal: Bool {
+        guard let coverage, count >= Self.minimumPointsForCoverageCheck else { return false }
+        // The small allowance keeps a miss of exactly 10 points (0.8 − 0.7 is 0.10000000000000009
+        // in binary) on the tolerated side.
+        return abs(coverage - level) > Self.coverageTolerance + 1e-9
+    }
+
+    /// How far, as a fraction, coverage may stray from the level before
+    /// ``coverageIsFarFromNominal`` holds.
+    public static let coverageTolerance = 0.10
+
+    /// The fewest scored points for which ``coverageIsFarFromNominal`` can hold.
+    public static let minimumPointsForCoverageCheck = 20
+}
+
 /// Running sums for the ``IntervalMetrics`` of one level.
 struct IntervalAccumulator {
     let level: Double

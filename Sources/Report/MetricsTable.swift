@@ -12,8 +12,9 @@ public struct MetricsTable: Equatable, Sendable {
     }
 
     /// The tables that describe `report`: the overall metrics (metric rows, model and baseline
-    /// columns, and the skill scores); per horizon step; per target when there is more than
-    /// one; per fold when there is more than one.
+    /// columns, and the skill scores); when the forecasts have prediction intervals, the overall
+    /// interval metrics per level (see ``intervalTables(for:)``); per horizon step; per target
+    /// when there is more than one; per fold when there is more than one.
     public static func tables(for report: EvaluationReport) -> [MetricsTable] {
         let f = { (value: Double?) in NumberFormat.display(value) }
         var tables: [MetricsTable] = []
@@ -34,6 +35,7 @@ public struct MetricsTable: Equatable, Sendable {
                            + (classical ? [f(o.skill.vsClassical)] : []))
         tables.append(MetricsTable(
             title: "Overall", header: ["Metric", "Model", "Naive", "Seasonal naive"] + (classical ? ["ETS"] : []), rows: overallRows))
+        tables += intervalTables(for: report)
 
         if !report.perStep.isEmpty {
             tables.append(MetricsTable(
@@ -69,6 +71,35 @@ public struct MetricsTable: Equatable, Sendable {
                     return [String(fold.fold), fold.firstTimestamp, fold.lastTimestamp, f(m.model.mae),
                             f(m.model.rmse), f(m.model.mase), f(m.seasonalNaive.mase),
                             f(m.skill.vsSeasonalNaive)]
+                }))
+        }
+        return tables
+    }
+
+    /// The prediction-interval tables of `report`, none when it has no intervals: one row per
+    /// level with the nominal and the empirical coverage (in percent), the mean width, the mean
+    /// interval (Winkler) score, MSIS, the pinball loss and the number of points scored; and,
+    /// when there is more than one horizon step, the empirical coverage per step and level.
+    public static func intervalTables(for report: EvaluationReport) -> [MetricsTable] {
+        let intervals = report.overall.intervals
+        guard !intervals.isEmpty else { return [] }
+        let f = { (value: Double?) in NumberFormat.display(value) }
+        let percent = { (fraction: Double?) in NumberFormat.display(fraction.map { $0 * 100 }, significantDigits: 3) }
+        var tables = [MetricsTable(
+            title: "Prediction intervals",
+            header: ["Nominal coverage (%)", "Coverage (%)", "Mean width", "Interval score", "MSIS", "Pinball loss", "Points"],
+            rows: intervals.map { m in
+                [IntervalBound.percentText(m.level), percent(m.coverage), f(m.meanWidth), f(m.intervalScore), f(m.msis),
+                 f(m.pinball), String(m.count)]
+            })]
+        if report.perStep.count > 1 {
+            tables.append(MetricsTable(
+                title: "Prediction interval coverage (%) per horizon step",
+                header: ["Step"] + intervals.map { IntervalBound.percentText($0.level) + " % interval" },
+                rows: report.perStep.map { s in
+                    [String(s.step)] + intervals.map { overall in
+                        percent(s.metrics.intervals.first { $0.level == overall.level }?.coverage)
+                    }
                 }))
         }
         return tables

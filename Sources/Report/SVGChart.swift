@@ -14,6 +14,10 @@ import Darwin
 /// are skipped and break the line. Long lines are thinned to the first, lowest, highest and last
 /// point of each pixel column, which draws the same picture. A chart with no drawable point
 /// says "No data".
+///
+/// Bands (shaded areas such as prediction intervals) are drawn first, in the order given, so
+/// that markers and lines stay visible on top of them; their points count towards the axes'
+/// ranges like the lines' points do.
 public struct SVGChart: Sendable {
     /// One line.
     public struct Series: Sendable {
@@ -37,6 +41,38 @@ public struct SVGChart: Sendable {
         }
     }
 
+    /// A shaded area between a lower and an upper series over the same x positions, such as a
+    /// prediction interval: one filled polygon, without an outline, for each run of drawable
+    /// positions.
+    ///
+    /// A position is drawable when its x, lower and upper values are all finite (and, on a
+    /// logarithmic axis, both bounds positive); any other position splits the band, as a NaN
+    /// splits a line. A run of a single position is drawn as a vertical bar from lower to upper,
+    /// since a polygon over one x would have no area.
+    public struct Band: Sendable {
+        /// The legend text; bands with an empty name stay out of the legend, and bands with the
+        /// same name share one entry (in the first one's color), so that one level drawn in
+        /// several colors, once per backtest fold say, is explained once.
+        public var name: String
+        public var x: [Double]
+        public var lower: [Double]
+        public var upper: [Double]
+        /// Any SVG color, such as `#1f77b4`.
+        public var color: String
+        /// The fill's opacity, from 0 (invisible) to 1 (opaque). Overlapping bands add up, so a
+        /// narrow band drawn over a wide one of the same color shows darker.
+        public var opacity: Double
+
+        public init(name: String, x: [Double], lower: [Double], upper: [Double], color: String, opacity: Double = 0.2) {
+            self.name = name
+            self.x = x
+            self.lower = lower
+            self.upper = upper
+            self.color = color
+            self.opacity = opacity
+        }
+    }
+
     /// A dashed vertical line across the plot, such as a forecast origin.
     public struct Marker: Sendable {
         public var x: Double
@@ -55,6 +91,8 @@ public struct SVGChart: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
+    /// Shaded areas beneath the lines, drawn in order (a later band over an earlier one).
+    public var bands: [Band]
     public var markers: [Marker]
     /// Labels for integer x positions (`xCategories[i]` labels x = i), such as timestamps.
     /// When set, x ticks fall on integers and show these labels.
@@ -66,7 +104,7 @@ public struct SVGChart: Sendable {
     public var height: Int
 
     public init(
-        title: String, xLabel: String = "", yLabel: String = "", series: [Series] = [],
+        title: String, xLabel: String = "", yLabel: String = "", series: [Series] = [], bands: [Band] = [],
         markers: [Marker] = [], xCategories: [String]? = nil, integerX: Bool = false,
         logScaleY: Bool = false, width: Int = 900, height: Int = 420
     ) {
@@ -74,6 +112,7 @@ public struct SVGChart: Sendable {
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
+        self.bands = bands
         self.markers = markers
         self.xCategories = xCategories
         self.integerX = integerX
@@ -100,7 +139,9 @@ public struct SVGChart: Sendable {
         drawLegend(&svg, left: left, right: right, y: 44)
 
         let segments = series.map { drawableSegments(of: $0) }
-        let allPoints = segments.joined().joined()
+        let bandSegments = bands.map { drawableSegments(of: $0) }
+        let allPoints = Array(segments.joined().joined())
+            + bandSegments.joined().joined().flatMap { [(x: $0.x, y: $0.lower), (x: $0.x, y: $0.upper)] }
         guard !allPoints.isEmpty else {
             svg.element("rect", ["x": fmt(left), "y": fmt(top), "width": fmt(right - left),
                                  "height": fmt(bottom - top), "fill": "none", "stroke": "#999999"])
@@ -166,7 +207,23 @@ public struct SVGChart: Sendable {
                                  "transform": "translate(16 \(fmt((top + bottom) / 2))) rotate(-90)"], text: yLabel)
         }
 
-        // Markers, then lines on top.
+        // Bands, then markers, then lines on top.
+        for (b, pieces) in zip(bands, bandSegments) {
+            for piece in pieces {
+                if piece.count == 1 {
+                    let x = px(piece[0].x)
+                    svg.element("line", ["x1": fmt(x), "x2": fmt(x), "y1": fmt(py(piece[0].lower)), "y2": fmt(py(piece[0].upper)),
+                                         "stroke": b.color, "stroke-opacity": fmt(b.opacity), "stroke-width": "4"])
+                    continue
+                }
+                // Along the upper edge, then back along the lower one; each edge is thinned on its
+                // own, which keeps the band's outline where a long band has many points a column.
+                let upper = thinned(piece.map { (px($0.x), py($0.upper)) })
+                let lower = thinned(piece.map { (px($0.x), py($0.lower)) })
+                svg.element("polygon", ["points": (upper + lower.reversed()).map { fmt($0.0) + "," + fmt($0.1) }.joined(separator: " "),
+                                        "fill": b.color, "fill-opacity": fmt(b.opacity), "stroke": "none"])
+            }
+        }
         for m in markers where m.x.isFinite {
             svg.element("line", ["x1": fmt(px(m.x)), "x2": fmt(px(m.x)), "y1": fmt(top), "y2": fmt(bottom),
                                  "stroke": m.color, "stroke-width": "1.2", "stroke-dasharray": "5 4"])
@@ -191,11 +248,28 @@ public struct SVGChart: Sendable {
 
     /// The series' runs of drawable points, split where a point is not drawable.
     private func drawableSegments(of s: Series) -> [[(x: Double, y: Double)]] {
-        var pieces: [[(x: Double, y: Double)]] = []
-        var current: [(x: Double, y: Double)] = []
-        for (x, y) in zip(s.x, s.y) {
-            if x.isFinite, y.isFinite, !logScaleY || y > 0 {
-                current.append((x, y))
+        runs(zip(s.x, s.y).map { x, y in isDrawable(x, y) ? (x: x, y: y) : nil })
+    }
+
+    /// The band's runs of drawable positions, split where a position is not drawable.
+    private func drawableSegments(of b: Band) -> [[(x: Double, lower: Double, upper: Double)]] {
+        let positions = Swift.min(b.x.count, b.lower.count, b.upper.count)
+        return runs((0..<positions).map { i in
+            isDrawable(b.x[i], b.lower[i]) && isDrawable(b.x[i], b.upper[i]) ? (x: b.x[i], lower: b.lower[i], upper: b.upper[i]) : nil
+        })
+    }
+
+    private func isDrawable(_ x: Double, _ y: Double) -> Bool {
+        x.isFinite && y.isFinite && (!logScaleY || y > 0)
+    }
+
+    /// The runs of non-nil elements, in order.
+    private func runs<Point>(_ points: [Point?]) -> [[Point]] {
+        var pieces: [[Point]] = []
+        var current: [Point] = []
+        for point in points {
+            if let point {
+                current.append(point)
             } else if !current.isEmpty {
                 pieces.append(current)
                 current = []
@@ -214,22 +288,31 @@ public struct SVGChart: Sendable {
     }
 
     private func drawLegend(_ svg: inout SVGBuilder, left: Double, right: Double, y: Double) {
-        var entries: [(name: String, color: String, dashed: Bool)] = []
+        // `fillOpacity` is set for bands, which show a filled swatch instead of a line.
+        var entries: [(name: String, color: String, dashed: Bool, fillOpacity: Double?)] = []
         for s in series where !s.name.isEmpty && !entries.contains(where: { $0.name == s.name && $0.color == s.color }) {
-            entries.append((s.name, s.color, s.dashed))
+            entries.append((s.name, s.color, s.dashed, nil))
+        }
+        for b in bands where !b.name.isEmpty && !entries.contains(where: { $0.name == b.name }) {
+            entries.append((b.name, b.color, false, b.opacity))
         }
         for m in markers where !m.label.isEmpty && !entries.contains(where: { $0.name == m.label }) {
-            entries.append((m.label, m.color, true))
+            entries.append((m.label, m.color, true, nil))
         }
         var x = left
         var row = y
         for e in entries {
             let entryWidth = 30 + Self.textWidth(e.name) + 18
             if x + entryWidth > right && x > left { x = left; row += 16 }
-            var attributes = ["x1": fmt(x), "x2": fmt(x + 24), "y1": fmt(row - 4), "y2": fmt(row - 4),
-                              "stroke": e.color, "stroke-width": "2.5"]
-            if e.dashed { attributes["stroke-dasharray"] = "5 3" }
-            svg.element("line", attributes)
+            if let opacity = e.fillOpacity {
+                svg.element("rect", ["x": fmt(x), "y": fmt(row - 9), "width": "24", "height": "10",
+                                     "fill": e.color, "fill-opacity": fmt(opacity)])
+            } else {
+                var attributes = ["x1": fmt(x), "x2": fmt(x + 24), "y1": fmt(row - 4), "y2": fmt(row - 4),
+                                  "stroke": e.color, "stroke-width": "2.5"]
+                if e.dashed { attributes["stroke-dasharray"] = "5 3" }
+                svg.element("line", attributes)
+            }
             svg.element("text", ["x": fmt(x + 30), "y": fmt(row)], text: e.name)
             x += entryWidth
         }

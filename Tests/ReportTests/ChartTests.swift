@@ -100,6 +100,114 @@ import Testing
         #expect(actualPoints?.first?.hasPrefix("72,") == true)  // the plot's left edge
     }
 
+    /// The `(x, y)` pairs of a `points` attribute.
+    static func points(_ attribute: String?) -> [(x: Double, y: Double)] {
+        (attribute ?? "").split(separator: " ").map { pair in
+            let xy = pair.split(separator: ",").map { Double($0)! }
+            return (xy[0], xy[1])
+        }
+    }
+
+    @Test func aBandIsAPolygonBeneathTheLinesInsideThePlot() {
+        // The band reaches well beyond the line (-50 to 60 around values 0 to 10), so it sets the y
+        // range; the plot runs from x 72 to 876 and y 62 to 384 at the default size.
+        let x: [Double] = [0, 1, 2, 3, 4]
+        let chart = SVGChart(title: "band", series: [.init(name: "y", x: x, y: [0, 5, 10, 5, 0], color: "#000")],
+                             bands: [.init(name: "80 % interval", x: x, lower: [-50, -10, 0, -10, -20], upper: [10, 20, 60, 20, 10],
+                                           color: "#1f77b4", opacity: 0.2)])
+        let xml = parseXML(chart.render())
+        #expect(xml.wellFormed, "\(xml.error)")
+        #expect(xml.count(of: "polygon") == 1)
+        let polygonIndex = xml.elements.firstIndex(of: "polygon")!
+        #expect(polygonIndex < xml.elements.firstIndex(of: "polyline")!)
+        let polygon = xml.attributes[polygonIndex]
+        #expect(polygon["fill"] == "#1f77b4" && polygon["fill-opacity"] == "0.2" && polygon["stroke"] == "none")
+        // Along the upper edge and back along the lower one: two points per position.
+        let points = Self.points(polygon["points"])
+        #expect(points.count == 10)
+        #expect(points.allSatisfy { $0.x >= 72 && $0.x <= 876 && $0.y >= 62 && $0.y <= 384 })
+        #expect(points.first!.x == 72 && points.last!.x == 72 && points[4].x == 876 && points[5].x == 876)
+        // The upper edge is above the lower one (smaller pixel y) at every position.
+        for i in 0..<5 { #expect(points[i].y < points[9 - i].y) }
+        // The y ticks reach down to the band's -50, which the line alone would not.
+        #expect(xml.text.contains("-50") || xml.text.contains("-60"))
+        // A filled swatch in the legend, beside the line's.
+        #expect(xml.text.contains("80 % interval"))
+        #expect(xml.attributes.contains { $0["fill-opacity"] == "0.2" && $0["width"] == "24" })
+    }
+
+    @Test func nanSplitsABandIntoPieces() {
+        // Positions 3 (no lower), 5 and 7 (no upper) are not drawable: runs 0-2, 4, 6 and 8-9.
+        let x = (0..<10).map(Double.init)
+        let band = SVGChart.Band(name: "", x: x, lower: [1, 1, 1, .nan, 1, 1, 1, 1, 1, 1],
+                                 upper: [2, 2, 2, 2, 2, .nan, 2, .infinity, 2, 2], color: "#000")
+        let xml = parseXML(SVGChart(title: "gaps", bands: [band]).render())
+        #expect(xml.wellFormed, "\(xml.error)")
+        let polygons = xml.attributes.filter { $0["fill-opacity"] != nil && $0["points"] != nil }
+        #expect(polygons.map { Self.points($0["points"]).count } == [6, 4])
+        // The lone positions 4 and 6 are vertical bars from 1 to 2.
+        let bars = xml.attributes.filter { $0["stroke-opacity"] != nil }
+        #expect(bars.count == 2)
+        #expect(bars.allSatisfy { $0["x1"] == $0["x2"] && $0["y1"] != $0["y2"] })
+        // An unnamed band has no legend entry.
+        #expect(!xml.attributes.contains { $0["width"] == "24" })
+    }
+
+    @Test func forecastChartsShadeTheWidestAndTheNarrowestLevel() {
+        let timestamps = (0..<6).map { "t\($0)" }
+        let predicted: [Double] = [.nan, .nan, .nan, 10, 11, 12]
+        let bands = [0.5, 0.8, 0.95].map { level in
+            IntervalBand(level: level, lower: predicted.map { $0 - 10 * level }, upper: predicted.map { $0 + 10 * level })
+        }
+        let chart = SVGChart.actualVsPredicted(title: "t", timestamps: timestamps, actual: [8, 9, 10, 11, .nan, .nan],
+                                               predicted: predicted, bands: bands, origin: 2)
+        #expect(chart.bands.map(\.name) == ["95 % interval", "50 % interval"])
+        // The wide band lighter, the narrow one darker over it.
+        #expect(chart.bands[0].opacity < chart.bands[1].opacity)
+        let xml = parseXML(chart.render())
+        #expect(xml.wellFormed, "\(xml.error)")
+        #expect(xml.count(of: "polygon") == 2)
+        #expect(!xml.text.contains("80 % interval"))
+        // One level alone; and bands without any finite interval draw nothing.
+        #expect(SVGChart.actualVsPredicted(title: "t", timestamps: timestamps, actual: [], predicted: predicted,
+                                           bands: [bands[1]], origin: 2).bands.map(\.name) == ["80 % interval"])
+        let empty = IntervalBand(level: 0.8, lower: [.nan, .nan], upper: [.nan, .nan])
+        #expect(SVGChart.actualVsPredicted(title: "t", timestamps: timestamps, actual: [1, 2], predicted: [.nan, 2],
+                                           bands: [empty], origin: 0).render()
+                == SVGChart.actualVsPredicted(title: "t", timestamps: timestamps, actual: [1, 2], predicted: [.nan, 2],
+                                              origin: 0).render())
+    }
+
+    @Test func backtestFoldsCarryTheirRecordsBounds() {
+        let timestamps = (0..<20).map { "t\($0)" }
+        let actual = (0..<20).map { Double($0) }
+        var records: [ForecastRecord] = []
+        for fold in 0..<2 {
+            let origin = 10 + fold * 4
+            for step in 1...3 where !(fold == 1 && step == 2) {
+                let p = Double(origin + step)
+                records.append(ForecastRecord(
+                    timestamp: "t\(origin + step)", target: "y", step: step, actual: p, predicted: p, fold: fold,
+                    bounds: [IntervalBound(level: 0.8, lower: p - 1, upper: p + 1), IntervalBound(level: 0.95, lower: p - 2, upper: p + 2)]))
+            }
+        }
+        let folds = BacktestFold.folds(from: records, target: "y", timestamps: timestamps)
+        #expect(folds[0].bands.map(\.level) == [0.8, 0.95])
+        #expect(folds[0].bands[0].lower == [10, 11, 12] && folds[0].bands[1].upper == [13, 14, 15])
+        // Fold 1 has no step-2 record: its forecast and bands have a gap there.
+        #expect(folds[1].predicted[1].isNaN && folds[1].bands[0].lower[1].isNaN && folds[1].bands[0].lower[2] == 16)
+        let chart = SVGChart.backtest(title: "B", timestamps: timestamps, actual: actual, folds: folds)
+        #expect(chart.bands.map(\.color) == ["#1f77b4", "#1f77b4", "#ff7f0e", "#ff7f0e"])
+        let xml = parseXML(chart.render())
+        #expect(xml.wellFormed, "\(xml.error)")
+        // Fold 0: a polygon per level; fold 1's two single steps are bars, two per level.
+        #expect(xml.count(of: "polygon") == 2)
+        #expect(xml.attributes.filter { $0["stroke-opacity"] != nil }.count == 4)
+        // Each level has one legend entry, though two folds draw it.
+        #expect(xml.text.components(separatedBy: "95 % interval").count == 2)
+        #expect(xml.text.components(separatedBy: "80 % interval").count == 2)
+    }
+
     @Test func lossCurvesOnALogScale() {
         let training = (1...50).map { 10 / Double($0) }
         let validation = (1...50).map { 12 / Double($0) + 0.01 }

@@ -97,6 +97,55 @@ import Testing
         #expect(report.perFold[0].firstTimestamp == "t5" && report.perFold[0].lastTimestamp == "t6")
     }
 
+    // Intervals at level 0.8 (α = 0.2, so 2/α = 10; pinball quantiles 0.1 and 0.9) on target
+    // "y", training [0, 2, 4, 6, 8], season 1: seasonal naive scale 2.
+    //   actual 10 in [9, 12]:  covered, width 3, score 3;
+    //                          pinball (0.1·(10 − 9) + 0.1·(12 − 10)) / 2 = 0.15
+    //   actual  8 in [9, 11]:  1 below, width 2, score 2 + 10·1 = 12;
+    //                          pinball (0.9·(9 − 8) + 0.1·(11 − 8)) / 2 = 0.6
+    //   actual 15 in [10, 14]: 1 above, width 4, score 4 + 10·1 = 14;
+    //                          pinball (0.1·(15 − 10) + 0.9·(15 − 14)) / 2 = 0.7
+    //   actual 11 in [10, 12]: covered, width 2, score 2;
+    //                          pinball (0.1·(11 − 10) + 0.1·(12 − 11)) / 2 = 0.1
+    // Coverage 2/4 = 0.5; mean width 11/4 = 2.75; interval score 31/4 = 7.75; MSIS 7.75/2 = 3.875;
+    // pinball 1.55/4 = 0.3875. Steps: 1 holds the first and last (both covered), 2 the others
+    // (neither covered). A fifth record without an actual is not scored.
+    static let intervalRecords = [
+        ForecastRecord(timestamp: "t5", target: "y", step: 1, actual: 10, predicted: 10,
+                       bounds: [IntervalBound(level: 0.8, lower: 9, upper: 12)]),
+        ForecastRecord(timestamp: "t6", target: "y", step: 2, actual: 8, predicted: 10,
+                       bounds: [IntervalBound(level: 0.8, lower: 9, upper: 11)]),
+        ForecastRecord(timestamp: "t6", target: "y", step: 2, actual: 15, predicted: 12, fold: 1,
+                       bounds: [IntervalBound(level: 0.8, lower: 10, upper: 14)]),
+        ForecastRecord(timestamp: "t5", target: "y", step: 1, actual: 11, predicted: 11, fold: 1,
+                       bounds: [IntervalBound(level: 0.8, lower: 10, upper: 12)]),
+        ForecastRecord(timestamp: "t7", target: "y", step: 3, actual: .nan, predicted: 11, fold: 1,
+                       bounds: [IntervalBound(level: 0.8, lower: 10, upper: 12)]),
+    ]
+    static let intervalTraining = ["y": TrainingContext(series: [0, 2, 4, 6, 8], season: 1)]
+
+    @Test func intervalMetricsByHand() throws {
+        let report = EvaluationReport(records: Self.intervalRecords, training: Self.intervalTraining)
+        let m = try #require(report.overall.intervals.first)
+        #expect(report.overall.intervals.count == 1)
+        #expect(m.level == 0.8 && m.count == 4)
+        #expect(close(m.coverage, 0.5))
+        #expect(close(m.meanWidth, 2.75))
+        #expect(close(m.intervalScore, 7.75))
+        #expect(close(m.msis, 3.875))
+        #expect(close(m.pinball, 0.3875))
+        #expect(report.perStep.map { $0.metrics.intervals.first?.coverage } == [1, 0, nil])
+        #expect(report.perStep[2].metrics.intervals.first?.count == 0)
+        // Fold 1: actuals 15 (score 14) and 11 (score 2): coverage 1/2, score 8, MSIS 4.
+        #expect(close(report.perFold[1].metrics.intervals.first?.intervalScore, 8))
+        #expect(close(report.perFold[1].metrics.intervals.first?.msis, 4))
+        // Without a training series there is no scale, so no MSIS; the rest stands.
+        let unscaled = try #require(EvaluationReport(records: Self.intervalRecords, training: [:]).overall.intervals.first)
+        #expect(unscaled.msis == nil && close(unscaled.intervalScore, 7.75))
+        // Records without bounds give no interval metrics at all.
+        #expect(EvaluationReport(records: Self.records, training: Self.training).overall.intervals.isEmpty)
+    }
+
     @Test func noRecords() {
         let report = EvaluationReport(records: [], training: [:])
         #expect(report.overall.model == .empty)

@@ -61,7 +61,9 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["overall", "perTarget", "perStep", "perFold", "seasons"])
         let overall = try #require(object["overall"] as? [String: Any])
-        #expect(Set(overall.keys) == ["model", "naive", "seasonalNaive", "classical", "skill"])
+        #expect(Set(overall.keys) == ["model", "naive", "seasonalNaive", "classical", "skill", "intervals"])
+        // The records have no bounds: the interval list is there, and empty.
+        #expect((overall["intervals"] as? [Any])?.isEmpty == true)
         let model = try #require(overall["model"] as? [String: Any])
         #expect(Set(model.keys) == ["mae", "rmse", "mape", "smape", "mase", "r2", "bias", "count"])
         #expect((model["mae"] as? NSNumber)?.doubleValue == Self.report.overall.model.mae)
@@ -103,6 +105,24 @@ import Testing
         for table in MetricsTable.tables(for: Self.report) {
             #expect(table.rows.allSatisfy { $0.count == table.header.count })
         }
+    }
+
+    @Test func intervalTablesShowTheHandComputedNumbers() throws {
+        // The numbers of EvaluationTests.intervalMetricsByHand, coverage in percent.
+        let report = EvaluationReport(records: EvaluationTests.intervalRecords, training: EvaluationTests.intervalTraining)
+        let md = MetricsWriter.markdown(report)
+        #expect(md.contains("### Prediction intervals\n"))
+        #expect(md.contains("| Nominal coverage (%) | Coverage (%) | Mean width | Interval score | MSIS | Pinball loss | Points |"))
+        #expect(md.contains("| 80 | 50 | 2.75 | 7.75 | 3.875 | 0.3875 | 4 |"))
+        // Per step: step 1 covered both, step 2 neither, step 3 had no actual.
+        #expect(md.contains("### Prediction interval coverage (%) per horizon step\n"))
+        #expect(md.contains("| Step | 80 % interval |\n|:---|---:|\n| 1 | 100 |\n| 2 | 0 |\n| 3 | n/a |\n"))
+        // Right after the overall table.
+        let titles = MetricsTable.tables(for: report).map(\.title)
+        #expect(Array(titles.prefix(3)) == ["Overall", "Prediction intervals", "Prediction interval coverage (%) per horizon step"])
+        // Without bounds, no interval table.
+        #expect(!MetricsWriter.markdown(Self.report).contains("interval"))
+        #expect(MetricsTable.intervalTables(for: Self.report).isEmpty)
     }
 
     @Test func writersReplaceFilesAtomically() throws {

@@ -79,7 +79,8 @@ public struct RunArtifacts {
                                           actual: Array(series[start...]), folds: folds)
             let name = config.targets.count == 1 ? "backtest.svg" : "backtest-\(fileSafe(target)).svg"
             a.add(name, chart.render())
-            figures.append(HTMLReport.Figure(caption: "\(target): actual values and each fold's forecast", chart: chart))
+            let intervals = folds.contains { !$0.bands.isEmpty } ? ", shaded by its prediction intervals" : ""
+            figures.append(HTMLReport.Figure(caption: "\(target): actual values and each fold's forecast\(intervals)", chart: chart))
         }
         if let (_, history) = result.histories.min(by: { $0.key < $1.key }) {
             let loss = lossChart(history, lossName: config.loss)
@@ -125,18 +126,21 @@ public struct RunArtifacts {
                                    logScale: positive, lossName: lossName.uppercased())
     }
 
+    /// The actual values of `target` from a few horizons before its first record on, with the
+    /// records' forecasts and prediction-interval bands over them. Where several records forecast
+    /// the same time, the step-1 record is shown (else the first one).
     public static func forecastChart(table: Table, records: [ForecastRecord], target: String, title: String) -> SVGChart {
         let mine = records.filter { $0.target == target && $0.step >= 1 }
         let series = (try? table.column(named: target)) ?? []
         let firstStamp = mine.first?.timestamp
         let firstRow = (0..<table.rowCount).first { table.timeString(at: $0) == firstStamp } ?? table.rowCount
         let start = max(0, firstRow - 3 * max(1, mine.count))
-        var predicted = [Double](repeating: .nan, count: table.rowCount - start)
-        var byStamp: [String: Double] = [:]
-        for r in mine where r.step == 1 || byStamp[r.timestamp] == nil { byStamp[r.timestamp] = r.predicted }
-        for row in start..<table.rowCount { predicted[row - start] = byStamp[table.timeString(at: row)] ?? .nan }
+        var byStamp: [String: ForecastRecord] = [:]
+        for r in mine where r.step == 1 || byStamp[r.timestamp] == nil { byStamp[r.timestamp] = r }
+        let shown = (start..<table.rowCount).map { byStamp[table.timeString(at: $0)] }
         return SVGChart.actualVsPredicted(title: title, timestamps: (start..<table.rowCount).map { table.timeString(at: $0) },
-                                          actual: Array(series[start...]), predicted: predicted,
+                                          actual: Array(series[start...]), predicted: shown.map { $0?.predicted ?? .nan },
+                                          bands: IntervalBand.bands(along: shown.map { $0?.bounds ?? [] }),
                                           origin: firstRow - start, yLabel: target)
     }
 
