@@ -21,6 +21,10 @@ struct GradientCheckTests {
         Case(cell: .gru, input: 3, hidden: 4, layers: 2, bidirectional: false, output: 2, batch: 3, timesteps: 1, loss: .mse, dropout: 0),
         Case(cell: .lstm, input: 2, hidden: 3, layers: 3, bidirectional: true, output: 2, batch: 3, timesteps: 4, loss: .mse, dropout: 0.3),
         Case(cell: .gru, input: 2, hidden: 3, layers: 2, bidirectional: false, output: 2, batch: 2, timesteps: 5, loss: .mse, dropout: 0.5),
+        // A quantile head: 2 targets × 3 levels. Random outputs and targets are never tied, and
+        // a ±1e-6 step is far too small to cross a kink of the pinball loss.
+        Case(cell: .lstm, input: 2, hidden: 4, layers: 2, bidirectional: true, output: 6, batch: 3, timesteps: 4,
+             loss: .quantile(levels: [0.1, 0.5, 0.9]), dropout: 0),
     ]
 
     /// The weight gradients are GEMMs over `weightGradientRows` rows at a time: 4 steps at batch 64,
@@ -62,7 +66,7 @@ struct GradientCheckTests {
         let net = try RecurrentNetwork<Double>(shape: shape, seed: 42)
         var generator = SeededGenerator(seed: 7)
         let x = (0..<c.batch * c.timesteps * c.input).map { _ in generator.uniform(bound: 1.5) }
-        let y = (0..<c.batch * c.output).map { _ in generator.uniform(bound: 1) }
+        let y = (0..<c.batch * c.output / c.loss.outputsPerTarget).map { _ in generator.uniform(bound: 1) }
         // Dropout masks are redrawn every forward; re-seeding before each pass fixes the mask so
         // the loss is a smooth function of the parameters.
         func loss(_ input: [Double]) -> (Double, [Double]) {

@@ -7,6 +7,7 @@ writes, in float64:
                                shared fixtures (so the golden test discovers them);
   ExtraFixtures/optimizers.json  5 steps of each torch.optim rule on fixed gradients;
   ExtraFixtures/losses.json      MSE, L1 and Huber losses and their gradients.
+The quantile (pinball) loss has its own script, gen_quantile_fixtures.py, which imports this one.
 """
 import json
 import os
@@ -23,10 +24,10 @@ def arr(t):
     return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
 
 
-def rnn_case(name, input_dim, hidden, layers, bidir, out_dim, batch, timesteps, seed):
-    g = torch.Generator().manual_seed(seed)
-    rnn = nn.RNN(input_dim, hidden, num_layers=layers, bidirectional=bidir, batch_first=True)
-    head = nn.Linear(hidden * (2 if bidir else 1), out_dim)
+def draw_params(g, hidden, rnn, head):
+    """Overwrites every parameter, in named_parameters() order, with uniform draws from g:
+    weights in +-1/sqrt(hidden), biases in +-1.5/sqrt(hidden) (wider than PyTorch's init, so the
+    biases matter). Returns them by state_dict name ("rnn.weight_ih_l0", ..., "head.bias")."""
     params = {}
     with torch.no_grad():
         for prefix, mod in (("rnn.", rnn), ("head.", head)):
@@ -34,6 +35,14 @@ def rnn_case(name, input_dim, hidden, layers, bidir, out_dim, batch, timesteps, 
                 k = 1.0 / hidden ** 0.5 * (1.5 if "bias" in pname else 1.0)
                 p.copy_((torch.rand(p.shape, generator=g) * 2 - 1) * k)
                 params[prefix + pname] = p
+    return params
+
+
+def rnn_case(name, input_dim, hidden, layers, bidir, out_dim, batch, timesteps, seed):
+    g = torch.Generator().manual_seed(seed)
+    rnn = nn.RNN(input_dim, hidden, num_layers=layers, bidirectional=bidir, batch_first=True)
+    head = nn.Linear(hidden * (2 if bidir else 1), out_dim)
+    params = draw_params(g, hidden, rnn, head)
     x = torch.randn(batch, timesteps, input_dim, generator=g).requires_grad_(True)
     y = torch.randn(batch, out_dim, generator=g)
     out, h_n = rnn(x)

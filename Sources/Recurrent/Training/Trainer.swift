@@ -275,10 +275,15 @@ public final class Trainer<Scalar: RecurrentScalar> {
     /// Below this many windows per thread, splitting a batch costs more than it saves.
     static var minimumShare: Int { 8 }
 
+    /// The windows' inputs must fill the network's input, and their targets, times the loss's
+    /// outputs per target (Q levels of a quantile head, else 1), its output.
     private func checkCompatible(_ set: SampleSet<Scalar>) throws {
-        let s = network.shape
-        guard set.inputSize == s.inputSize, set.outputSize == s.outputSize else {
-            throw RecurrentError.invalidData("windows have \(set.inputSize) inputs and \(set.outputSize) outputs; the network expects \(s.inputSize) and \(s.outputSize)")
+        let s = network.shape, perTarget = options.loss.outputsPerTarget
+        guard set.inputSize == s.inputSize, set.outputSize * perTarget == s.outputSize else {
+            if perTarget == 1 {
+                throw RecurrentError.invalidData("windows have \(set.inputSize) inputs and \(set.outputSize) outputs; the network expects \(s.inputSize) and \(s.outputSize)")
+            }
+            throw RecurrentError.invalidData("windows have \(set.inputSize) inputs and \(set.outputSize) target values; the \(options.loss.name) loss with \(perTarget) levels needs a network with \(set.inputSize) inputs and \(set.outputSize) × \(perTarget) = \(set.outputSize * perTarget) outputs, this one has \(s.inputSize) and \(s.outputSize)")
         }
     }
 }
@@ -302,14 +307,15 @@ final class BatchSlot<Scalar: RecurrentScalar>: @unchecked Sendable {
 
     /// Gathers the windows at `indices` time-major into the workspace, runs forward, and returns
     /// the mean loss over them; when training, keeps dL/doutput multiplied by `share`, this
-    /// slot's fraction of the whole batch.
+    /// slot's fraction of the whole batch. The network emits `loss.outputsPerTarget` outputs per
+    /// target value (`Trainer.checkCompatible` made sure).
     func forward(_ set: SampleSet<Scalar>, indices: ArraySlice<Int>, loss: Loss, training: Bool, share: Double) -> Double {
-        let B = indices.count, T = set.timesteps, I = set.inputSize, O = set.outputSize
+        // O target values per window, P = O × outputsPerTarget network outputs.
+        let B = indices.count, T = set.timesteps, I = set.inputSize, O = set.outputSize, P = network.shape.outputSize
+        precondition(P == O * loss.outputsPerTarget, "\(P) network outputs for \(O) targets and the \(loss.name) loss")
         network.prepare(timesteps: T, batch: B)
-        if target.count < B * O {
-            target = Array(repeating: 0, count: B * O)
-            gradient = Array(repeating: 0, count: B * O)
-        }
+        if target.count < B * O { target = Array(repeating: 0, count: B * O) }
+        if gradient.count < B * P { gradient = Array(repeating: 0, count: B * P) }
         let input = network.workspace.input.pointer
         set.inputs.withUnsafeBufferPointer { src in
             set.targets.withUnsafeBufferPointer { tgt in
@@ -326,13 +332,14 @@ final class BatchSlot<Scalar: RecurrentScalar>: @unchecked Sendable {
         network.runForward(training: training)
         let value = target.withUnsafeBufferPointer { t in
             gradient.withUnsafeMutableBufferPointer { g in
+                // output (B, P), target (B, O), gradient (B, P)
                 loss.evaluate(predicted: network.workspace.output.pointer, target: t.baseAddress!,
-                              count: B * O, gradient: training ? g.baseAddress! : nil)
+                              targetCount: B * O, gradient: training ? g.baseAddress! : nil)
             }
         }
         if training && share != 1 {
             let s = Scalar(share)
-            for i in 0..<B * O { gradient[i] *= s }
+            for i in 0..<B * P { gradient[i] *= s }
         }
         return value
     }

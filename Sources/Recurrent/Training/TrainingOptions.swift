@@ -4,6 +4,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var batchSize: Int = 32
     public var learningRate: Double = 1e-3
     public var optimizer: OptimizerKind = .adam()
+    /// With `.quantile(levels:)`, the network needs targets × levels outputs (`Loss.outputsPerTarget`).
     public var loss: Loss = .mse
     /// Global gradient-norm clipping threshold; nil for none.
     public var clipNorm: Double? = nil
@@ -30,6 +31,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if let clipNorm { try check(clipNorm > 0, "gradient clip must be positive, got \(clipNorm)") }
         try check((1...256).contains(threads), "threads must be between 1 and 256, got \(threads)")
         if let patience { try check(patience >= 1, "patience must be at least 1, got \(patience)") }
+        try loss.validate()
     }
 }
 
