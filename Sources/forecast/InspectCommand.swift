@@ -31,7 +31,7 @@ struct InspectCommand: ParsableCommand {
             let m = try ForecastModel.load(path: model)
             let c = m.config
             let arch = "\(c.layers)-layer \(c.bidirectional ? "bidirectional " : "")\(c.cell.rawValue.uppercased())(\(c.inputs.count) → \(c.hidden))"
-                + " + Linear(\(c.hidden * (c.bidirectional ? 2 : 1)) → \(c.horizon * c.targets.count))"
+                + " + Linear(\(c.hidden * (c.bidirectional ? 2 : 1)) → \(c.networkShape.outputSize))"
             var tensors: [String: [Int]] = [:]
             for s in m.network?.parameters.slots ?? [] { tensors[s.name] = s.shape }
             tensors["scaler.offset"] = [m.scalerOffset.count]

@@ -159,4 +159,48 @@ struct IntervalTests {
         let bounds = try forecaster.forecast(table, before: 44, levels: [0.8]).bounds
         #expect(bounds.allSatisfy { $0[0].count == 1 && $0[0][0].lower < $0[0][0].upper })
     }
+
+    @Test("a quantile head alone: its median is the forecast, its 0.1/0.9 and 0.025/0.975 pairs conformalized give the 80 % and 95 % intervals")
+    func quantileHead() throws {
+        let table = try Forecaster.readTable(path: RecipeTests.airPath, config: ForecastConfig(targets: ["passengers_thousands"]))
+        var config = ForecastConfig(targets: ["passengers_thousands"])
+        config.members = [.network]
+        config.loss = "quantile:0.025,0.1,0.5,0.9,0.975"
+        config.horizon = 4
+        config.timesteps = 24
+        config.epochs = 30
+        config.trainingSteps = nil
+        #expect(config.networkShape.outputSize == 4 * 5)
+        let forecaster = try Forecaster(config: config)
+        try forecaster.fit(table)
+        let model = try #require(forecaster.model)
+        let calibration = try #require(model.calibrations.first)
+        #expect(calibration.quantileIntervals.map(\.level) == [0.95, 0.8])
+        #expect(calibration.quantileIntervals.map { [$0.lower, $0.upper] } == [[0, 4], [1, 3]])
+
+        let end = table.rowCount
+        let quantiles = try forecaster.quantileForecast(table)
+        let (values, bounds) = try forecaster.forecast(table, before: end, levels: [0.5, 0.8, 0.95])
+        for h in 0..<4 {
+            let q = quantiles[h][0]
+            #expect(q == q.sorted())
+            #expect(values[h][0] == q[2], "the point forecast is the median output")
+            let b = bounds[h][0]
+            // 80 %: the head's 0.1 and 0.9 outputs moved out (or in) by one correction.
+            let c80 = calibration.quantileIntervals[1].correction(steps: 4)
+            #expect(abs(b[1].lower - min(q[1] - c80, q[2])) < 1e-9 && abs(b[1].upper - max(q[3] + c80, q[2])) < 1e-9)
+            // 50 % has no pair in the head: the symmetric conformal interval around the median.
+            #expect(abs((b[0].upper - values[h][0]) - (values[h][0] - b[0].lower)) < 1e-9)
+            #expect(b[1].lower <= values[h][0] && values[h][0] <= b[1].upper)
+        }
+        let back = try ForecastModel.decode(try model.encoded(), name: "m")
+        #expect(back.calibrations == model.calibrations)
+        #expect(try Forecaster(model: back).forecast(table, before: end, levels: [0.8, 0.95]).bounds == forecaster.forecast(table, before: end, levels: [0.8, 0.95]).bounds)
+
+        var noMedian = config
+        noMedian.loss = "quantile:0.1,0.9"
+        #expect(throws: ForecastError.invalidConfig("the quantile loss needs the level 0.5, whose output is the point forecast; got [0.1, 0.9]")) {
+            try Forecaster(config: noMedian)
+        }
+    }
 }

@@ -91,6 +91,7 @@ def evaluate(spec, args):
         covered = {lv: [] for lv in LEVELS}
         scaled = {lv: [] for lv in LEVELS}
         width = {lv: [] for lv in LEVELS}
+        missing = {lv: 0 for lv in LEVELS}
         for k, o in enumerate(origins):
             f = folds[k]
             if f is None:
@@ -99,14 +100,22 @@ def evaluate(spec, args):
             ok = ~np.isnan(raw[o:o + h])
             actual = y[o:o + h][ok]
             for lv in LEVELS:
+                if f"lo-{lv}" not in f:
+                    raise RuntimeError(f"{name} fold {k} has no {lv} % interval")
                 lo, hi = np.asarray(f[f"lo-{lv}"])[ok], np.asarray(f[f"hi-{lv}"])[ok]
-                covered[lv].extend((actual >= lo) & (actual <= hi))
-                scaled[lv].extend(interval_score(actual, lo, hi, lv) / scale)
+                # A forecast without an interval (NaN bounds: a fold too short to calibrate) is
+                # counted apart, not as a miss.
+                known = np.isfinite(lo) & np.isfinite(hi)
+                missing[lv] += int(np.sum(~known))
+                a, lo, hi = actual[known], lo[known], hi[known]
+                covered[lv].extend((a >= lo) & (a <= hi))
+                scaled[lv].extend(interval_score(a, lo, hi, lv) / scale)
                 width[lv].extend((hi - lo) / scale)
         res[name] = {f"coverage_{lv}": float(np.mean(covered[lv])) for lv in LEVELS}
         res[name].update({f"msis_{lv}": float(np.mean(scaled[lv])) for lv in LEVELS})
         res[name].update({f"scaled_width_{lv}": float(np.mean(width[lv])) for lv in LEVELS})
         res[name]["points"] = len(covered[LEVELS[0]])
+        res[name]["points_without_interval"] = missing[LEVELS[0]]
     if "forecast" in res:
         res["msis_ratio_95"] = res["forecast"]["msis_95"] / res["autoets"]["msis_95"]
         res["msis_ratio_80"] = res["forecast"]["msis_80"] / res["autoets"]["msis_80"]
@@ -143,7 +152,8 @@ def main():
         f, e = r["forecast"], r["autoets"]
         print(f"{r['name']:<22} {r['h']:>3} {f['coverage_80']:6.2f} {e['coverage_80']:6.2f} {f['coverage_95']:6.2f} "
               f"{e['coverage_95']:6.2f} {f['msis_95']:8.3f} {e['msis_95']:8.3f} {r['msis_ratio_95']:6.3f}")
-    summary = {"series": len(results), "series_scored": len(ok), "failed": [r["name"] for r in results if r not in ok]}
+    summary = {"series": len(results), "series_scored": len(ok), "failed": [r["name"] for r in results if r not in ok],
+               "points_without_interval": sum(r["forecast"]["points_without_interval"] for r in ok)}
     for name in ("forecast", "autoets"):
         pts = sum(r[name]["points"] for r in ok)
         summary[name] = {f"pooled_coverage_{lv}": sum(r[name][f"coverage_{lv}"] * r[name]["points"] for r in ok) / pts for lv in LEVELS}
@@ -154,6 +164,8 @@ def main():
     print(f"\npooled coverage over {len(ok)} series: forecast 80 % {summary['forecast']['pooled_coverage_80']:.3f}, "
           f"95 % {summary['forecast']['pooled_coverage_95']:.3f}; AutoETS 80 % {summary['autoets']['pooled_coverage_80']:.3f}, "
           f"95 % {summary['autoets']['pooled_coverage_95']:.3f}")
+    if summary["points_without_interval"]:
+        print(f"forecast points without an interval (not scored above): {summary['points_without_interval']}")
     print(f"MSIS / AutoETS's, geometric mean: 95 % {summary['msis_95_geomean_ratio']:.3f} "
           f"(better or tied on {summary['msis_95_better_or_tied']}), 80 % {summary['msis_80_geomean_ratio']:.3f}")
     label = args.label or f"{datetime.date.today().isoformat()}-{acc.git_commit()}"

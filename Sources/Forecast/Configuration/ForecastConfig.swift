@@ -118,10 +118,23 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
         return columns.filter { !derived.contains($0) }
     }
 
+    /// The network's layout. With the quantile loss the head has one output per step, target
+    /// and quantile level, the levels innermost: output `(h · targets + k) · Q + q`, which a
+    /// PyTorch user reshapes as `(batch, horizon, targets, Q)`.
     public var networkShape: NetworkShape {
         NetworkShape(cell: cell, inputSize: inputs.count, hiddenSize: hidden, layers: layers,
-                     bidirectional: bidirectional, outputSize: horizon * targets.count, dropout: dropout)
+                     bidirectional: bidirectional, outputSize: horizon * targets.count * quantileLevels.count, dropout: dropout)
     }
+
+    /// The quantile levels of the network's head with `loss` `quantile`, ascending; `[0.5]`
+    /// (one output, the point forecast) with any other loss.
+    public var quantileLevels: [Double] {
+        if case .quantile(let levels)? = Loss(name: loss) { return levels }
+        return [0.5]
+    }
+
+    /// Which of ``quantileLevels`` the network's point forecast reads: the median.
+    var medianQuantile: Int { quantileLevels.firstIndex(of: 0.5) ?? 0 }
 
     /// Checks every setting, with a message naming the one that is wrong.
     public func validate() throws {
@@ -137,7 +150,10 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
         try check(layers >= 1 && layers <= 64, "layers must be between 1 and 64, got \(layers)")
         try check(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got \(dropout)")
         try check(["standard", "minmax", "none"].contains(scaler), "scaler must be standard, minmax or none, got \(scaler)")
-        try check(Loss(name: loss) != nil, "loss must be mse, mae, huber or huber:DELTA, got \(loss)")
+        try check(Loss(name: loss) != nil, "loss must be mse, mae, huber, huber:DELTA, quantile or quantile:LEVELS (like quantile:0.1,0.5,0.9), got \(loss)")
+        if case .quantile(let levels)? = Loss(name: loss) {
+            try check(levels.contains(0.5), "the quantile loss needs the level 0.5, whose output is the point forecast; got \(levels)")
+        }
         try check(OptimizerKind(name: optimizer) != nil, "optimizer must be one of \(OptimizerKind.names.joined(separator: ", ")), got \(optimizer)")
         try check(learningRate > 0 && learningRate.isFinite, "learning rate must be positive, got \(learningRate)")
         try check(epochs >= 1, "epochs must be at least 1, got \(epochs)")

@@ -273,30 +273,12 @@ public final class Forecaster {
         }
         var out = Array(repeating: Array(repeating: Array(repeating: [Member: Double](), count: c.targets.count), count: c.horizon),
                         count: ends.count)
-        if let network = model.network, !ends.isEmpty {
-            let scaler = try model.scaler()
-            let (inputs, targets) = try scaledColumns(try networkTable(table, statistical: model.statistical), scaler: scaler)
-            var x: [Float] = []
-            x.reserveCapacity(ends.count * c.timesteps * c.inputs.count)
-            for end in ends {
-                let window = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
-                if let bad = window.firstIndex(where: { !$0.isFinite }) {
-                    let row = end - c.timesteps + bad / c.inputs.count, column = c.inputs[bad % c.inputs.count]
-                    throw ForecastError.notEnoughData("\(column) at row \(row) is missing, or not positive although the model takes its logarithm (it was fitted on positive values; train with --transform none for such data)")
-                }
-                x += window
-            }
-            let y = network.predict(x, count: ends.count, timesteps: c.timesteps)
-            let width = c.horizon * c.targets.count
-            for (i, end) in ends.enumerated() {
+        if model.network != nil, !ends.isEmpty {
+            let quantiles = try networkQuantiles(table, before: ends, model: model)
+            let median = c.medianQuantile
+            for i in ends.indices {
                 for h in 0..<c.horizon {
-                    for (k, name) in c.targets.enumerated() {
-                        let column = c.columns.firstIndex(of: name)!
-                        let base: Float = c.residual ? targets[k][end - 1] : 0
-                        let value = scaler.inverseTransform(y[i * width + h * c.targets.count + k] + base, column: column)
-                        let adjustment = model.statistical.first { $0.target == name }?.adjustment
-                        out[i][h][k][.network] = adjustment?.invert(value, row: end + h) ?? value
-                    }
+                    for k in c.targets.indices { out[i][h][k][.network] = quantiles[i][h][k][median] }
                 }
             }
         }
@@ -309,6 +291,44 @@ public final class Forecaster {
             }
         }
         return out
+    }
+
+    /// The network's outputs from each origin in original units: values[origin][step][target][q]
+    /// for each of the configuration's ``ForecastConfig/quantileLevels`` (one, the point
+    /// forecast, unless the loss is `quantile`). The inputs are adjusted and scaled once and the
+    /// windows run as one batch; each step's quantiles are sorted, so that they never cross.
+    func networkQuantiles(_ table: Table, before ends: [Int], model: ForecastModel) throws -> [[[[Double]]]] {
+        let c = config
+        guard let network = model.network else { throw ForecastError.invalidConfig("the model has no network") }
+        let scaler = try model.scaler()
+        let (inputs, targets) = try scaledColumns(try networkTable(table, statistical: model.statistical), scaler: scaler)
+        var x: [Float] = []
+        x.reserveCapacity(ends.count * c.timesteps * c.inputs.count)
+        for end in ends {
+            let window = try Windowing.inputWindow(inputs: inputs, timesteps: c.timesteps, endingBefore: end)
+            if let bad = window.firstIndex(where: { !$0.isFinite }) {
+                let row = end - c.timesteps + bad / c.inputs.count, column = c.inputs[bad % c.inputs.count]
+                throw ForecastError.notEnoughData("\(column) at row \(row) is missing, or not positive although the model takes its logarithm (it was fitted on positive values; train with --transform none for such data)")
+            }
+            x += window
+        }
+        // y: (origins, horizon, targets, Q), Q innermost (see ForecastConfig.networkShape).
+        let y = network.predict(x, count: ends.count, timesteps: c.timesteps)
+        let q = c.quantileLevels.count
+        let adjustments = c.targets.map { name in model.statistical.first { $0.target == name }?.adjustment }
+        let columns = c.targets.map { c.columns.firstIndex(of: $0)! }
+        return ends.enumerated().map { i, end in
+            (0..<c.horizon).map { h in
+                c.targets.indices.map { k in
+                    let base: Float = c.residual ? targets[k][end - 1] : 0
+                    let first = ((i * c.horizon + h) * c.targets.count + k) * q
+                    return (0..<q).map { j in
+                        let value = scaler.inverseTransform(y[first + j] + base, column: columns[k])
+                        return adjustments[k]?.invert(value, row: end + h) ?? value
+                    }.sorted()
+                }
+            }
+        }
     }
 
     /// The most origins calibration forecasts from; longer validation periods are thinned evenly.
@@ -335,14 +355,18 @@ public final class Forecaster {
         let origins = Set(scoring).union(Swift.stride(from: trainEnd, to: rows.upperBound, by: every)).sorted()
         let forecasts = try memberForecasts(table, before: origins, model: probe)
         let columns = try c.targets.map { try table.column(named: $0) }
-        return ValidationRun(origins: origins, scoring: Set(scoring), end: rows.upperBound, forecasts: forecasts, actuals: columns)
+        return ValidationRun(origins: origins, scoring: Set(scoring), end: rows.upperBound, forecasts: forecasts, actuals: columns,
+                             probe: probe)
     }
 
     /// Per target, the conformal calibration of the combined forecast from the validation run's
-    /// origins (see ``IntervalCalibration``).
+    /// origins (see ``IntervalCalibration``), and, for a quantile head alone, of its central
+    /// intervals (see ``QuantileInterval``).
     func calibrations(_ run: ValidationRun, table: Table, rows: Range<Int>, statistical: [TargetModels]) throws -> [IntervalCalibration] {
         let c = config
         let season = statistical.first?.season ?? Self.inferSeason(table: table, series: Array(run.actuals[0][rows]))
+        let pairs = c.members == [.network] && run.probe.network != nil ? QuantileInterval.pairs(c.quantileLevels) : []
+        let quantiles = pairs.isEmpty ? [] : try networkQuantiles(table, before: run.origins, model: run.probe)
         return c.targets.indices.compactMap { k in
             let weights = k < statistical.count ? statistical[k].weights : nil
             let errors: [[Double]] = run.origins.indices.map { i in
@@ -352,8 +376,21 @@ public final class Forecaster {
                     return run.actuals[k][row] - c.combination.combine(run.forecasts[i][h][k], weights: weights)
                 }
             }
-            return IntervalCalibration.calibrate(target: c.targets[k], scaling: c.intervalScaling, errors: errors, origins: run.origins,
-                                                 series: run.actuals[k], fitted: rows, season: season)
+            var calibration = IntervalCalibration.calibrate(target: c.targets[k], scaling: c.intervalScaling, errors: errors,
+                                                            origins: run.origins, series: run.actuals[k], fitted: rows, season: season)
+            calibration?.quantileIntervals = pairs.map { pair in
+                var scores: [Double] = []
+                for (i, origin) in run.origins.enumerated() {
+                    for h in 0..<c.horizon where origin + h < run.end && run.actuals[k][origin + h].isFinite {
+                        let y = run.actuals[k][origin + h], q = quantiles[i][h][k]
+                        scores.append(max(q[pair.lower] - y, y - q[pair.upper]))
+                    }
+                }
+                scores.sort()
+                return QuantileInterval(level: pair.level, lower: pair.lower, upper: pair.upper,
+                                        scores: IntervalCalibration.thinned(scores), scoreCount: scores.count)
+            }
+            return calibration
         }
     }
 
@@ -408,6 +445,7 @@ public final class Forecaster {
         let values = try forecastValues(table, before: end)
         var bounds = Array(repeating: Array(repeating: [IntervalBound](), count: config.targets.count), count: config.horizon)
         guard !levels.isEmpty else { return (values, bounds) }
+        var quantiles: [[[Double]]]? = nil
         for (k, name) in config.targets.enumerated() {
             guard let calibration = model.calibrations.first(where: { $0.target == name }) else { continue }
             let half = calibration.halfWidths(levels: levels, series: try table.column(named: name), before: end)
@@ -416,8 +454,31 @@ public final class Forecaster {
                     IntervalBound(level: levels[j], lower: values[h][k] - half[h][j], upper: values[h][k] + half[h][j])
                 }
             }
+            // A quantile head's conformalized interval where it has one for the level.
+            for (j, level) in levels.enumerated() {
+                guard let cqr = calibration.quantileIntervals.first(where: { abs($0.level - level) < 1e-9 }) else { continue }
+                if quantiles == nil { quantiles = try networkQuantiles(table, before: [end], model: model)[0] }
+                let correction = cqr.correction(steps: config.horizon)
+                for h in 0..<config.horizon {
+                    let q = quantiles![h][k], point = values[h][k]
+                    // A negative correction narrows the head's interval, but never past the median.
+                    bounds[h][k][j] = IntervalBound(level: level, lower: min(q[cqr.lower] - correction, point),
+                                                    upper: max(q[cqr.upper] + correction, point))
+                }
+            }
         }
         return (values, bounds)
+    }
+
+    /// The network's quantile forecasts of the `horizon` rows after row `end` (the end of the
+    /// table by default), in original units: values[step][target][level] for each of the
+    /// configuration's ``ForecastConfig/quantileLevels``, ascending (a loss other than
+    /// `quantile` has one level, 0.5: the network's point forecast). These are the network
+    /// member's raw quantiles; `forecast(_:before:levels:)` gives the calibrated intervals.
+    public func quantileForecast(_ table: Table, before end: Int? = nil) throws -> [[[Double]]] {
+        guard let model else { throw ForecastError.invalidConfig("the forecaster has no trained model; call fit first") }
+        guard model.network != nil else { throw ForecastError.invalidConfig("the model has no network member to give quantiles") }
+        return try networkQuantiles(table, before: [end ?? table.rowCount], model: model)[0]
     }
 
     /// Levels must be fractions strictly between 0 and 1, ascending and distinct.
@@ -481,6 +542,8 @@ struct ValidationRun {
     var forecasts: [[[[Member: Double]]]]
     /// The target columns.
     var actuals: [[Double]]
+    /// The models that forecast.
+    var probe: ForecastModel
 
     /// Each member's summed absolute error per target over the whole horizons from the scoring
     /// origins. Nil with fewer than two: one origin is too little evidence to choose members by,

@@ -53,6 +53,9 @@ public struct IntervalCalibration: Codable, Equatable, Sendable {
     /// The mean absolute change of the whole fitted series: the floor (one tenth of it) of a
     /// local spread, so that a flat stretch does not collapse the interval.
     public var typicalSpread: Double
+    /// With a quantile head and the network alone: the levels its quantile pairs conformalize
+    /// (see ``QuantileInterval``); empty otherwise.
+    public var quantileIntervals: [QuantileInterval] = []
 
     public init(target: String, scaling: IntervalScaling, stepScales: [Double], scores: [Double], scoreCount: Int, origins: Int,
                 spreadWindow: Int, typicalSpread: Double) {
@@ -71,18 +74,33 @@ public struct IntervalCalibration: Codable, Equatable, Sendable {
 
     /// The conformal multiplier `q` at `level` (a fraction in (0, 1)).
     public func quantile(level: Double) -> Double {
-        guard !scores.isEmpty else { return .nan }
-        // The pooled scores are not independent: each origin gives one score per step, and
-        // neighbouring origins overlap. The finite-sample correction therefore counts the
-        // exchangeable units, the scores per step (n / horizon), and reads the pooled scores at
-        // that corrected level: ⌈(m + 1) L⌉ / m with m scores per step.
-        let n = Double(scoreCount)
-        let perStep = max(1, n / Double(max(1, stepScales.count)))
+        Self.conformalQuantile(scores, count: scoreCount, steps: stepScales.count, level: level)
+    }
+
+    /// The conformal quantile at `level` of `count` scores pooled over `steps` horizon steps, of
+    /// which `sorted` holds evenly spaced order statistics (all of them, or a thinned set).
+    ///
+    /// The pooled scores are not independent: each origin gives one score per step, and
+    /// neighbouring origins overlap. The finite-sample correction therefore counts the
+    /// exchangeable units, the scores per step (m = count / steps), and reads the pooled scores
+    /// at that corrected level, ⌈(m + 1) L⌉ / m, or at the ⌈(count + 1) L⌉-th score if that is
+    /// higher.
+    static func conformalQuantile(_ sorted: [Double], count: Int, steps: Int, level: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let n = Double(count)
+        let perStep = max(1, n / Double(max(1, steps)))
         let corrected = min(1, ((perStep + 1) * level).rounded(.up) / perStep)
         let rank = min(n, max(((n + 1) * level).rounded(.up), (corrected * n).rounded(.up)))
-        let position = (rank - 1) / Double(max(1, scoreCount - 1)) * Double(scores.count - 1)
-        let i = min(scores.count - 1, max(0, Int(position.rounded(.up))))
-        return scores[i]
+        let position = (rank - 1) / Double(max(1, count - 1)) * Double(sorted.count - 1)
+        let i = min(sorted.count - 1, max(0, Int(position.rounded(.up))))
+        return sorted[i]
+    }
+
+    /// At most ``maxStoredScores`` evenly spaced order statistics of `sorted`.
+    static func thinned(_ sorted: [Double]) -> [Double] {
+        guard sorted.count > maxStoredScores else { return sorted }
+        let m = maxStoredScores
+        return (0..<m).map { sorted[Int((Double($0) / Double(m - 1) * Double(sorted.count - 1)).rounded())] }
     }
 
     /// The local spread of `series` before row `end`: the mean absolute change over the last
@@ -145,11 +163,7 @@ public struct IntervalCalibration: Codable, Equatable, Sendable {
         }
         scores.sort()
         c.scoreCount = scores.count
-        if scores.count > maxStoredScores {
-            let m = maxStoredScores
-            scores = (0..<m).map { scores[Int((Double($0) / Double(m - 1) * Double(scores.count - 1)).rounded())] }
-        }
-        c.scores = scores
+        c.scores = thinned(scores)
         return c
     }
 
@@ -166,5 +180,59 @@ public struct IntervalCalibration: Codable, Equatable, Sendable {
         let b = sxx > 0 ? min(1, max(0, sxy / sxx)) : 0
         let a = my - b * mx
         return (1...horizon).map { exp(a + b * log(Double($0))) }
+    }
+}
+
+/// Conformalized quantile regression (Romano, Patterson and Candès, 2019) for one central
+/// interval of a quantile head: the head's levels `τ` and `1 − τ` give the interval at level
+/// `1 − 2τ`, and the calibration origins' scores `max(q_τ − y, y − q_{1−τ})` say how much to
+/// widen it (or, when negative, narrow it) to reach that coverage: `[q_τ − Q, q_{1−τ} + Q]` with
+/// `Q` their conformal quantile. The head's own spread makes the interval adapt to each origin;
+/// the correction makes its coverage hold as split conformal's does.
+public struct QuantileInterval: Codable, Equatable, Sendable {
+    /// The interval's level, `1 − 2τ`.
+    public var level: Double
+    /// The indices of `τ` and `1 − τ` in the configuration's ``ForecastConfig/quantileLevels``.
+    public var lower: Int
+    public var upper: Int
+    /// The scores, ascending (thinned as ``IntervalCalibration/scores``).
+    public var scores: [Double]
+    public var scoreCount: Int
+
+    public init(level: Double, lower: Int, upper: Int, scores: [Double], scoreCount: Int) {
+        self.level = level
+        self.lower = lower
+        self.upper = upper
+        self.scores = scores
+        self.scoreCount = scoreCount
+    }
+
+    /// The correction `Q` for a horizon of `steps`.
+    public func correction(steps: Int) -> Double {
+        IntervalCalibration.conformalQuantile(scores, count: scoreCount, steps: steps, level: level)
+    }
+
+    /// The pairs of `levels` (ascending) that make central intervals.
+    static func pairs(_ levels: [Double]) -> [(level: Double, lower: Int, upper: Int)] {
+        levels.enumerated().compactMap { j, tau in
+            guard tau < 0.5, let u = levels.firstIndex(where: { abs($0 - (1 - tau)) < 1e-9 }) else { return nil }
+            // Rounded so that 1 − 2 · 0.1 reads as the 0.8 a user asks for.
+            return (((1 - 2 * tau) * 1e9).rounded() / 1e9, j, u)
+        }
+    }
+}
+
+extension IntervalCalibration {
+    private enum CodingKeys: String, CodingKey {
+        case target, scaling, stepScales, scores, scoreCount, origins, spreadWindow, typicalSpread, quantileIntervals
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(target: try c.decode(String.self, forKey: .target), scaling: try c.decode(IntervalScaling.self, forKey: .scaling),
+                  stepScales: try c.decode([Double].self, forKey: .stepScales), scores: try c.decode([Double].self, forKey: .scores),
+                  scoreCount: try c.decode(Int.self, forKey: .scoreCount), origins: try c.decode(Int.self, forKey: .origins),
+                  spreadWindow: try c.decode(Int.self, forKey: .spreadWindow), typicalSpread: try c.decode(Double.self, forKey: .typicalSpread))
+        quantileIntervals = try c.decodeIfPresent([QuantileInterval].self, forKey: .quantileIntervals) ?? []
     }
 }

@@ -113,7 +113,11 @@ public struct ForecastModel {
                 guard config.targets.contains(part.target), part.stepScales.count == config.horizon,
                       part.stepScales.allSatisfy({ $0.isFinite && $0 > 0 }), !part.scores.isEmpty,
                       part.scores.allSatisfy({ $0.isFinite && $0 >= 0 }), part.scoreCount >= part.scores.count,
-                      part.typicalSpread.isFinite, part.typicalSpread >= 0, part.spreadWindow >= 1 else {
+                      part.typicalSpread.isFinite, part.typicalSpread >= 0, part.spreadWindow >= 1,
+                      part.quantileIntervals.allSatisfy({ q in
+                          config.quantileLevels.indices.contains(q.lower) && config.quantileLevels.indices.contains(q.upper)
+                              && q.level > 0 && q.level < 1 && !q.scores.isEmpty && q.scores.allSatisfy(\.isFinite) && q.scoreCount >= q.scores.count
+                      }) else {
                     throw fail("calibration in __metadata__ for \(part.target) is not valid for this configuration")
                 }
             }

@@ -54,7 +54,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Scaler fitted on the training rows: standard, minmax or none.")
     var scaler = "standard"
 
-    @Option(help: "Loss: mse, mae, huber or huber:DELTA.")
+    @Option(help: "Loss: mse, mae, huber, huber:DELTA, or quantile[:LEVELS] (pinball loss of a quantile head, default levels 0.1,0.5,0.9; 0.5 is the point forecast; with --members network, pairs like 0.1/0.9 give conformalized 80 % intervals).")
     var loss = "mse"
 
     @Option(help: "Optimizer: adam, adamw, sgd, momentum, nesterov, rmsprop or adagrad.")
