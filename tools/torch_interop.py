@@ -66,13 +66,24 @@ class Net(nn.Module):
         cls = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}[cfg["cell"]]
         self.rnn = cls(len(cfg["inputs"]), cfg["hidden"], num_layers=cfg["layers"],
                        bidirectional=cfg["bidirectional"], dropout=cfg["dropout"], batch_first=True)
-        self.head = nn.Linear(cfg["hidden"] * (2 if cfg["bidirectional"] else 1), cfg["horizon"] * len(cfg["targets"]))
+        self.head = nn.Linear(cfg["hidden"] * (2 if cfg["bidirectional"] else 1),
+                              cfg["horizon"] * len(cfg["targets"]) * len(quantile_levels(cfg)))
 
     def forward(self, x):
         _, state = self.rnn(x)
         h_n = state[0] if isinstance(state, tuple) else state
         last = torch.cat([h_n[-2], h_n[-1]], dim=1) if self.rnn.bidirectional else h_n[-1]
         return self.head(last)
+
+
+def quantile_levels(cfg):
+    """The head's quantile levels: those of `quantile[:L1,L2,...]`, else [0.5] (one output, the
+    point forecast). The head's outputs are (horizon, targets, levels), levels innermost."""
+    loss = cfg.get("loss", "mse").lower()
+    if not loss.startswith("quantile"):
+        return [0.5]
+    rest = loss[len("quantile"):].lstrip(":")
+    return [float(v) for v in rest.split(",")] if rest else [0.1, 0.5, 0.9]
 
 
 def read_columns(path, names):
@@ -90,14 +101,16 @@ def forecast(net, cfg, offset, scale, data):
     scaled = {c: (data[c] - offset[i]) / scale[i] for i, c in enumerate(cols)}
     T = cfg["timesteps"]
     x = np.stack([scaled[c][-T:] for c in cfg["inputs"]], axis=1)[None].astype(np.float32)
+    levels = quantile_levels(cfg)
     with torch.no_grad():
-        y = net(torch.from_numpy(x)).numpy().reshape(cfg["horizon"], len(cfg["targets"]))
+        y = net(torch.from_numpy(x)).numpy().reshape(cfg["horizon"], len(cfg["targets"]), len(levels))
+    y = np.sort(y, axis=2)  # as forecast does: quantiles never cross
     out = []
     for k, t in enumerate(cfg["targets"]):
         i = cols.index(t)
         base = scaled[t][-1] if cfg.get("residual", False) else 0.0
-        out.append((y[:, k] + base) * scale[i] + offset[i])
-    return np.stack(out, axis=1)
+        out.append((y[:, k, :] + base) * scale[i] + offset[i])
+    return np.stack(out, axis=1), levels  # (horizon, targets, levels)
 
 
 def cmd_predict(a):
@@ -107,10 +120,13 @@ def cmd_predict(a):
     net.load_state_dict({k: torch.from_numpy(v) for k, v in tensors.items() if not k.startswith("scaler.")})
     net.eval()
     data = read_columns(a.data, columns_of(cfg))
-    values = forecast(net, cfg, tensors["scaler.offset"], tensors["scaler.scale"], data)
+    values, levels = forecast(net, cfg, tensors["scaler.offset"], tensors["scaler.scale"], data)
+    median = levels.index(0.5) if 0.5 in levels else 0
     for h in range(cfg["horizon"]):
         for k, t in enumerate(cfg["targets"]):
-            print(f"step {h + 1:3d}  {t}  {values[h, k]:.6f}")
+            quantiles = "" if len(levels) == 1 else "  " + "  ".join(
+                f"q{lv:g}={values[h, k, j]:.6f}" for j, lv in enumerate(levels))
+            print(f"step {h + 1:3d}  {t}  {values[h, k, median]:.6f}{quantiles}")
 
 
 def cmd_train(a):
@@ -145,9 +161,9 @@ def cmd_train(a):
     tensors["scaler.scale"] = np.array([scale], dtype=np.float32)
     write_safetensors(a.out, tensors, {"format": "swift-forecast", "format_version": "1", "config": json.dumps(cfg),
                                        "info": json.dumps({"trained_by": "PyTorch " + torch.__version__})})
-    values = forecast(net, cfg, tensors["scaler.offset"], tensors["scaler.scale"], {a.target: y})
+    values, _ = forecast(net, cfg, tensors["scaler.offset"], tensors["scaler.scale"], {a.target: y})
     print(f"wrote {a.out}; PyTorch's forecast after the end of {a.data}:")
-    for h, v in enumerate(values[:, 0]):
+    for h, v in enumerate(values[:, 0, 0]):
         print(f"step {h + 1:3d}  {a.target}  {v:.6f}")
 
 
