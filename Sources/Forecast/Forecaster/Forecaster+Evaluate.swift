@@ -28,8 +28,10 @@ extension Forecaster {
         let season = season ?? Self.inferSeason(table: table, series: history)
         let baselines = try classicalBaselines(table, rows: 0..<rows.lowerBound, season: season)
         var records: [ForecastRecord] = []
-        for origin in origins {
-            records += try forecastRecords(table, origin: origin, fold: 0, season: season, baselines: baselines, levels: levels)
+        // In chunks: one batch of network windows per chunk, and memory bounded by the chunk.
+        for start in Swift.stride(from: 0, to: origins.count, by: 256) {
+            records += try forecastRecords(table, origins: Array(origins[start..<min(origins.count, start + 256)]), fold: 0,
+                                           season: season, baselines: baselines, levels: levels)
         }
         let training = try trainingContexts(table, season: season, foldRanges: [0: 0..<rows.lowerBound])
         return EvaluationResult(records: records, report: EvaluationReport(records: records, training: training),
@@ -42,22 +44,32 @@ extension Forecaster {
     /// ``classicalBaselines(_:rows:season:)``); nil leaves that baseline out.
     func forecastRecords(_ table: Table, origin: Int, fold: Int, season: Int,
                          baselines: [TargetModels?]? = nil, levels: [Double] = []) throws -> [ForecastRecord] {
+        try forecastRecords(table, origins: [origin], fold: fold, season: season, baselines: baselines, levels: levels)
+    }
+
+    /// ``forecastRecords(_:origin:fold:season:baselines:levels:)`` for several origins, their
+    /// forecasts made in one batch; records in origin order.
+    func forecastRecords(_ table: Table, origins: [Int], fold: Int, season: Int,
+                         baselines: [TargetModels?]? = nil, levels: [Double] = []) throws -> [ForecastRecord] {
         let c = config
-        let (values, bounds) = try forecast(table, before: origin, levels: levels)
+        let forecasts = try self.forecasts(table, before: origins, levels: levels)
+        let columns = try c.targets.map { try table.column(named: $0) }
         var records: [ForecastRecord] = []
-        for (k, name) in c.targets.enumerated() {
-            let series = try table.column(named: name)
-            // Report's baselines take the last observed row; `origin` is the first forecast row.
-            let naive = naiveForecast(series: series, origin: origin - 1, horizon: c.horizon)
-            let seasonal = seasonalNaiveForecast(series: series, origin: origin - 1, horizon: c.horizon, season: season)
-            // A baseline whose history holds a missing value is left out, not an error.
-            let classical = (try? baselines?[k]?.classicalForecasts(series: series, before: origin, horizon: c.horizon))??[.ets]
-            for h in 0..<c.horizon {
-                let row = origin + h
-                records.append(ForecastRecord(timestamp: table.timeString(at: row), target: name, step: h + 1,
-                                              actual: series[row], predicted: values[h][k], fold: fold,
-                                              naive: naive[h], seasonalNaive: seasonal[h], classical: classical?[h],
-                                              bounds: bounds[h][k]))
+        for (origin, (values, bounds)) in zip(origins, forecasts) {
+            for (k, name) in c.targets.enumerated() {
+                let series = columns[k]
+                // Report's baselines take the last observed row; `origin` is the first forecast row.
+                let naive = naiveForecast(series: series, origin: origin - 1, horizon: c.horizon)
+                let seasonal = seasonalNaiveForecast(series: series, origin: origin - 1, horizon: c.horizon, season: season)
+                // A baseline whose history holds a missing value is left out, not an error.
+                let classical = (try? baselines?[k]?.classicalForecasts(series: series, before: origin, horizon: c.horizon))??[.ets]
+                for h in 0..<c.horizon {
+                    let row = origin + h
+                    records.append(ForecastRecord(timestamp: table.timeString(at: row), target: name, step: h + 1,
+                                                  actual: series[row], predicted: values[h][k], fold: fold,
+                                                  naive: naive[h], seasonalNaive: seasonal[h], classical: classical?[h],
+                                                  bounds: bounds[h][k]))
+                }
             }
         }
         return records

@@ -333,6 +333,10 @@ public final class Forecaster {
 
     /// The most origins calibration forecasts from; longer validation periods are thinned evenly.
     static let maxCalibrationOrigins = 200
+    /// The most origins members are scored from (every half horizon until then): each origin's
+    /// classical forecasts run their recursions over the whole series, so an unbounded count
+    /// would make a long series' fit quadratic in its length.
+    static let maxScoringOrigins = 500
 
     /// Forecasts from origins in the validation rows `trainEnd..<rows.upperBound`, by models
     /// that never fitted those rows: the network as trained (before any refit), the classical
@@ -346,10 +350,12 @@ public final class Forecaster {
         var held = try fitStatistical(table, rows: rows.lowerBound..<trainEnd)
         for k in held.indices { held[k].adjustment = statistical[k].adjustment }
         let probe = ForecastModel(config: c, network: network, scalerOffset: scaler.offset, scalerScale: scaler.scale, statistical: held)
-        // Members are scored on whole horizons from every half horizon; calibration takes every
+        // Members are scored on whole horizons from every half horizon (sparser past
+        // `maxScoringOrigins`); calibration takes every
         // origin (partial horizons at the end included), at most `maxCalibrationOrigins` of them.
-        let scoring = rows.upperBound - trainEnd >= c.horizon
-            ? Array(Swift.stride(from: trainEnd, through: rows.upperBound - c.horizon, by: max(1, c.horizon / 2))) : []
+        let whole = rows.upperBound - c.horizon - trainEnd + 1
+        let spacing = max(max(1, c.horizon / 2), (whole + Self.maxScoringOrigins - 1) / Self.maxScoringOrigins)
+        let scoring = whole >= 1 ? Array(Swift.stride(from: trainEnd, through: rows.upperBound - c.horizon, by: spacing)) : []
         let count = rows.upperBound - trainEnd
         let every = (count + Self.maxCalibrationOrigins - 1) / Self.maxCalibrationOrigins
         let origins = Set(scoring).union(Swift.stride(from: trainEnd, to: rows.upperBound, by: every)).sorted()
@@ -440,34 +446,53 @@ public final class Forecaster {
     /// its intervals at `levels`, bounds[step][target][level] (empty for a target the model has
     /// no calibration for).
     public func forecast(_ table: Table, before end: Int, levels: [Double]) throws -> (values: [[Double]], bounds: [[[IntervalBound]]]) {
+        try forecasts(table, before: [end], levels: levels)[0]
+    }
+
+    /// ``forecast(_:before:levels:)`` from several origins at once: the network's inputs are
+    /// prepared once and its windows run as one batch, so that scoring many origins costs what
+    /// their forecasts cost rather than a pass over the table each.
+    func forecasts(_ table: Table, before ends: [Int], levels: [Double]) throws -> [(values: [[Double]], bounds: [[[IntervalBound]]])] {
         try Self.checkLevels(levels)
         guard let model else { throw ForecastError.invalidConfig("the forecaster has no trained model; call fit first") }
-        let values = try forecastValues(table, before: end)
-        var bounds = Array(repeating: Array(repeating: [IntervalBound](), count: config.targets.count), count: config.horizon)
-        guard !levels.isEmpty else { return (values, bounds) }
-        var quantiles: [[[Double]]]? = nil
-        for (k, name) in config.targets.enumerated() {
-            guard let calibration = model.calibrations.first(where: { $0.target == name }) else { continue }
-            let half = calibration.halfWidths(levels: levels, series: try table.column(named: name), before: end)
-            for h in 0..<config.horizon {
-                bounds[h][k] = levels.indices.map { j in
-                    IntervalBound(level: levels[j], lower: values[h][k] - half[h][j], upper: values[h][k] + half[h][j])
-                }
-            }
-            // A quantile head's conformalized interval where it has one for the level.
-            for (j, level) in levels.enumerated() {
-                guard let cqr = calibration.quantileIntervals.first(where: { abs($0.level - level) < 1e-9 }) else { continue }
-                if quantiles == nil { quantiles = try networkQuantiles(table, before: [end], model: model)[0] }
-                let correction = cqr.correction(steps: config.horizon)
-                for h in 0..<config.horizon {
-                    let q = quantiles![h][k], point = values[h][k]
-                    // A negative correction narrows the head's interval, but never past the median.
-                    bounds[h][k][j] = IntervalBound(level: level, lower: min(q[cqr.lower] - correction, point),
-                                                    upper: max(q[cqr.upper] + correction, point))
-                }
-            }
+        let c = config
+        let members = try memberForecasts(table, before: ends, model: model)
+        let needQuantiles = !levels.isEmpty && model.calibrations.contains { cal in
+            cal.quantileIntervals.contains { q in levels.contains { abs($0 - q.level) < 1e-9 } }
         }
-        return (values, bounds)
+        let quantiles = needQuantiles ? try networkQuantiles(table, before: ends, model: model) : []
+        let series = try c.targets.map { try table.column(named: $0) }
+        return ends.indices.map { i in
+            let values = (0..<c.horizon).map { h in
+                c.targets.indices.map { k in
+                    let weights = k < model.statistical.count ? model.statistical[k].weights : nil
+                    return c.combination.combine(members[i][h][k], weights: weights)
+                }
+            }
+            var bounds = Array(repeating: Array(repeating: [IntervalBound](), count: c.targets.count), count: c.horizon)
+            guard !levels.isEmpty else { return (values, bounds) }
+            for (k, name) in c.targets.enumerated() {
+                guard let calibration = model.calibrations.first(where: { $0.target == name }) else { continue }
+                let half = calibration.halfWidths(levels: levels, series: series[k], before: ends[i])
+                for h in 0..<c.horizon {
+                    bounds[h][k] = levels.indices.map { j in
+                        IntervalBound(level: levels[j], lower: values[h][k] - half[h][j], upper: values[h][k] + half[h][j])
+                    }
+                }
+                // A quantile head's conformalized interval where it has one for the level.
+                for (j, level) in levels.enumerated() {
+                    guard let cqr = calibration.quantileIntervals.first(where: { abs($0.level - level) < 1e-9 }) else { continue }
+                    let correction = cqr.correction(steps: c.horizon)
+                    for h in 0..<c.horizon {
+                        let q = quantiles[i][h][k], point = values[h][k]
+                        // A negative correction narrows the head's interval, but never past the median.
+                        bounds[h][k][j] = IntervalBound(level: level, lower: min(q[cqr.lower] - correction, point),
+                                                        upper: max(q[cqr.upper] + correction, point))
+                    }
+                }
+            }
+            return (values, bounds)
+        }
     }
 
     /// The network's quantile forecasts of the `horizon` rows after row `end` (the end of the
