@@ -7,7 +7,8 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Score a trained model on the latest rows of a CSV file, without retraining.",
         discussion: """
-        Forecasts from every --stride rows (default: the horizon) from --start on, each from the \
+        Forecasts from every --stride rows (default: the horizon, widened on long files so that \
+        at most 1,000 origins are scored) from --start on, each from the \
         rows before it, and compares with the naive and seasonal-naive forecasts.
 
         Examples:
@@ -46,7 +47,8 @@ struct EvaluateCommand: ParsableCommand {
             } else {
                 throw ValidationError("--start must be a fraction in (0, 1) or a row index, got \(start)")
             }
-            let result = try Forecaster(model: loaded).evaluate(table, rows: first..<table.rowCount, stride: stride,
+            let result = try Forecaster(model: loaded).evaluate(table, rows: first..<table.rowCount,
+                                                                     stride: stride ?? Forecaster.evaluationStride(rows: table.rowCount - first, horizon: loaded.config.horizon),
                                                                      levels: try intervals.fractions())
             if let out {
                 var a = RunArtifacts()

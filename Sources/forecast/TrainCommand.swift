@@ -98,7 +98,9 @@ struct TrainCommand: ParsableCommand {
         let config = forecaster.config
         let validationStart = table.rowCount - Int((Double(table.rowCount) * config.validationFraction).rounded())
         let evaluation = validationStart < table.rowCount && validationStart >= config.timesteps
-            ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount, levels: []) : nil
+            ? try? forecaster.evaluate(table, rows: validationStart..<table.rowCount,
+                                      stride: Forecaster.evaluationStride(rows: table.rowCount - validationStart, horizon: config.horizon),
+                                      levels: []) : nil
         let artifacts = try RunArtifacts.training(model: forecaster.model!, history: history, evaluation: evaluation,
                                                   table: table, source: (file as NSString).lastPathComponent)
         return (artifacts, evaluation)

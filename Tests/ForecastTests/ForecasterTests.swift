@@ -145,4 +145,23 @@ struct ForecasterTests {
         let table = try CSVReader.read(path: root.appendingPathComponent("datasets/\(file)").path, options: CSVOptions(missing: nil))
         #expect(Forecaster.suggestedTimesteps(for: table) == expected)
     }
+
+    @Test("scoring a long file's held-out rows takes at most 1,000 origins; a short one's every horizon")
+    func evaluationStride() throws {
+        #expect(Forecaster.evaluationStride(rows: 29, horizon: 12) == 12)
+        #expect(Forecaster.evaluationStride(rows: 1000, horizon: 1) == 1)
+        #expect(Forecaster.evaluationStride(rows: 40_000, horizon: 1) == 40)
+        #expect(Forecaster.evaluationStride(rows: 40_001, horizon: 5) == 41)
+        // evaluate scores exactly the origins the stride gives.
+        let y = (0..<3000).map { 100 + 10 * sin(Double($0) / 7) }
+        let table = try Table(timeName: "t", time: TimeAxis(kind: .index, values: (0..<3000).map(Double.init)), columnNames: ["y"], columns: [y])
+        var config = ForecastConfig(targets: ["y"])
+        config.members = [.ets]
+        let f = try Forecaster(config: config)
+        try f.fit(table, rows: 0..<500)
+        let stride = Forecaster.evaluationStride(rows: 2500, horizon: 1, maxOrigins: 100)
+        let result = try f.evaluate(table, rows: 500..<3000, stride: stride, levels: [0.9])
+        #expect(stride == 25 && result.origins.count == 100 && result.records.count == 100)
+        #expect(result.records.allSatisfy { $0.bounds.count == 1 })
+    }
 }

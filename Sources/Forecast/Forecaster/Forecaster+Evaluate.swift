@@ -38,6 +38,14 @@ extension Forecaster {
                                 season: season, origins: origins)
     }
 
+    /// A stride for scoring `rows` rows: the horizon (forecasts side by side), widened so that
+    /// at most `maxOrigins` origins are scored. Each origin's classical forecasts run their
+    /// recursions over the whole series, so scoring every horizon of a long file would cost
+    /// time quadratic in its length; a thousand origins already pin the error down.
+    public static func evaluationStride(rows: Int, horizon: Int, maxOrigins: Int = 1000) -> Int {
+        max(horizon, (rows + maxOrigins - 1) / max(1, maxOrigins))
+    }
+
     /// The model's forecast from `origin` (the first forecast row), one record per step and
     /// target, with the actual value, the intervals at `levels`, and the naive, seasonal-naive
     /// and classical (ETS) forecasts beside it. `baselines` are the classical models per target (see
