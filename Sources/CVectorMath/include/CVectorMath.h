@@ -55,4 +55,12 @@ struct cvm_adam_constants {
 void cvm_adam_step(long n, float *values, const float *gradients, double *m, double *v,
                    const struct cvm_adam_constants *constants);
 
+/// The floating-point peak probe (FMAPeak.c): the widest fused multiply-add path this CPU runs,
+/// 2 for AVX-512, 1 for AVX2 with FMA, 0 for the portable scalar loop.
+int cvm_fma_best_path(void);
+/// Runs `iterations` rounds of independent FMA chains on `path` (a path the CPU lacks runs the
+/// portable loop) and returns the floating-point operations done (2 per multiply-add); `sink`
+/// receives a sum of the results so that the work cannot be optimized away.
+double cvm_fma_probe(int path, long iterations, float *sink);
+
 #endif
