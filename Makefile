@@ -2,7 +2,7 @@
 #   make demo   build, then backtest the default recipe on the bundled monthly sunspots series and write
 #               runs/demo/report.html (charts, metrics against naive baselines)
 #   make test   build and run every test (the MPI ones on a second build with --traits MPI),
-#               then fuzz the CSV reader and the model loader for FUZZ_SECONDS each (60; 0 skips)
+#               then fuzz the CSV reader, its date formats and the model loader for FUZZ_SECONDS each (60; 0 skips)
 #   make build-mpi  forecast with --distributed, for mpirun (see Sources/Forecast/Forecast.docc/Distributed.md)
 SWIFT ?= swift
 CONFIG ?= release

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the CSV reader and the model-file loader with libFuzzer + AddressSanitizer.
+# Fuzzes the CSV reader, its date formats and the model-file loader with libFuzzer + AddressSanitizer.
 #
-#     scripts/fuzz.sh [csv|model|all] [SECONDS per target, default 60]
+#     scripts/fuzz.sh [csv|date|model|all] [SECONDS per target, default 60]
 #
 # Builds forecast-fuzz with -sanitize=fuzzer,address into .build-fuzz (lld: gold fails on the
 # sanitizer objects), seeds each corpus from the bundled datasets / model files, and fails on
@@ -21,6 +21,7 @@ run() {
     mkdir -p "$corpus" fuzz/artifacts
     case $target in
         csv) cp datasets/*.csv Tests/FuzzRegressions/csv/* "$corpus/" ;;
+        date) cp Tests/FuzzRegressions/date/* "$corpus/" ;;
         model) cp Tests/ForecastTests/Fixtures/*.safetensors Tests/FuzzRegressions/model/* "$corpus/" ;;
     esac
     echo "fuzzing $target for ${seconds}s" >&2
@@ -37,7 +38,7 @@ run() {
 }
 
 case $which in
-    all) run csv && run model ;;
-    csv|model) run "$which" ;;
-    *) echo "usage: scripts/fuzz.sh [csv|model|all] [seconds]" >&2; exit 2 ;;
+    all) run csv && run date && run model ;;
+    csv|date|model) run "$which" ;;
+    *) echo "usage: scripts/fuzz.sh [csv|date|model|all] [seconds]" >&2; exit 2 ;;
 esac

@@ -61,6 +61,9 @@ struct CSVChunkedParse {
     var axis: TimeAxis
     var lines: [Int]
     var repeatedHeaderLines: [Int]
+    /// Per value column j, cells read after setting aside a currency symbol (2j) or a percent
+    /// sign (2j + 1), with absolute lines; empty when there were none.
+    var decorated: [DecoratedCells]
     var rowCount: Int { lines.count }
 
     /// Files smaller than this are read in one piece.
@@ -104,17 +107,28 @@ struct CSVChunkedParse {
         var lines: [Int] = []
         lines.reserveCapacity(total)
         var repeated: [Int] = []
+        var decorated: [DecoratedCells] = []
         lineOffset = 0
         for (k, part) in parts.enumerated() {
             lines.append(contentsOf: part.lines.lazy.map { $0 + lineOffset })
             repeated.append(contentsOf: part.repeatedHeaderLines.map { $0 + lineOffset })
+            if !part.decorated.isEmpty {
+                if decorated.isEmpty { decorated = Array(repeating: DecoratedCells(), count: part.decorated.count) }
+                for (j, cells) in part.decorated.enumerated() where cells.count > 0 {
+                    if decorated[j].count == 0 {
+                        decorated[j].firstLine = cells.firstLine + lineOffset
+                        decorated[j].example = cells.example
+                    }
+                    decorated[j].count += cells.count
+                }
+            }
             lineOffset += lineCounts[k]
         }
         let times: [Double] = plan.timeKind == .rowNumber
             ? (0..<total).map(Double.init)
             : concatenate(parts.map { $0.times }, total: total)
         return CSVChunkedParse(columns: columns, axis: makeAxis(plan: plan, parts: parts, times: times, total: total),
-                               lines: lines, repeatedHeaderLines: repeated)
+                               lines: lines, repeatedHeaderLines: repeated, decorated: decorated)
     }
 
     private static func concatenate<T>(_ pieces: [UnsafeBufferPointer<T>], total: Int) -> [T] {
@@ -135,6 +149,11 @@ struct CSVChunkedParse {
             return TimeAxis(kind: .index, values: times)
         case .date:
             return TimeAxis(kind: .date, values: times)
+        case .dateTime where plan.unixSeconds:
+            // Unix seconds name instants: printed in UTC, with a Z.
+            let style = TimeAxis.DateTimeStyle(separator: "T", hasSeconds: true,
+                                               fractionDigits: parts.map(\.fractionDigits).max() ?? 0, zone: .utc)
+            return TimeAxis(kind: .dateTime(style), values: times)
         case .dateTime(let zoned):
             let numericOffset = parts.contains { $0.sawNumericOffset }
             let zone: TimeAxis.Zone = zoned ? (numericOffset ? .offset : .utc) : .none

@@ -19,6 +19,33 @@ struct CSVPlan {
     /// First data row's time text and line, quoted in "expected a time like ..." errors.
     var exampleTime: String
     var exampleLine: Int
+    /// The pattern the time column is read with (given, or chosen among `patternCandidates`).
+    var timePattern: DatePattern? = nil
+    /// The time column holds Unix seconds.
+    var unixSeconds = false
+    /// `DateFormat.auto` on a value that is neither ISO 8601 nor an integer: the patterns its
+    /// first value fits, still to be narrowed by the other rows (`DateFormatDetection`).
+    var patternCandidates: [DatePattern] = []
+    /// The hint's pattern, when it is one of `patternCandidates` (their first).
+    var hintedPattern: DatePattern? = nil
+    /// How a format that was not given was chosen, for `Table.warnings`.
+    var timeNote: String? = nil
+
+    /// Reads the time column with `pattern`.
+    mutating func use(_ pattern: DatePattern) {
+        timePattern = pattern
+        timeKind = pattern.hasTime ? .dateTime(zoned: false) : .date
+        patternCandidates = []
+    }
+}
+
+/// A value cell that parsed only once its currency symbol or percent sign was set aside; the
+/// reader turns these into notes in `Table.warnings`.
+struct DecoratedCells {
+    var count = 0
+    /// Chunk-relative line of the first one, and its text.
+    var firstLine = 0
+    var example = ""
 }
 
 /// The hot path: libcsv callbacks that turn field bytes straight into numbers and times,
@@ -56,6 +83,9 @@ final class CSVColumnBuilder: CSVSink {
     private let zoned: Bool
     private let isIndexTime: Bool
     private let expectTimeOfDay: Bool
+    /// The time column is read with `pattern` or as Unix seconds rather than as ISO 8601.
+    private let customTime: Bool
+    private let pattern: DatePattern?
     private var scratchTime = ParsedTimestamp(seconds: 0, offset: 0, hasTime: false, separator: 0, hasSeconds: false, fractionDigits: 0, zone: .none)
     private var rowTime = 0.0
     private var rowOffset: Int32 = 0
@@ -72,6 +102,9 @@ final class CSVColumnBuilder: CSVSink {
     private(set) var fractionDigits = 0
     private(set) var sawNumericOffset = false
     private(set) var separator: UInt8 = UInt8(ascii: "T")
+    /// Per value column, cells with a currency symbol (`2j`) and with a percent sign (`2j + 1`);
+    /// empty until the first such cell.
+    private(set) var decorated: [DecoratedCells] = []
 
     init(name: String, plan: CSVPlan, skipFirstRow: Bool, expectedRows: Int) {
         self.name = name
@@ -96,6 +129,9 @@ final class CSVColumnBuilder: CSVSink {
         zoned = plan.timeKind == .dateTime(zoned: true)
         isIndexTime = plan.timeKind == .index
         if case .dateTime = plan.timeKind { expectTimeOfDay = true } else { expectTimeOfDay = false }
+        pattern = plan.timePattern
+        customTime = plan.timePattern != nil || plan.unixSeconds
+        if let pattern = plan.timePattern { sawSeconds = pattern.hasSeconds } else if plan.unixSeconds { sawSeconds = true }
         timeBuffer = GrowableBuffer(capacity: expectedRows)
         offsetBuffer = GrowableBuffer(capacity: zoned ? expectedRows : 16)
         lineBuffer = GrowableBuffer(capacity: expectedRows)
@@ -145,8 +181,7 @@ final class CSVColumnBuilder: CSVSink {
                 rowMatchesHeader = false
                 return
             }
-            destination.pointee = .nan
-            badNumber(p, count, index: index)
+            destination.pointee = notPlainNumber(p, count, index: index)
         } else if slots[index] == CSVColumnBuilder.timeSlot {
             if !hasTime || parseTime(p, count, column: index + 1) {
                 rowMatchesHeader = false
@@ -156,6 +191,26 @@ final class CSVColumnBuilder: CSVSink {
         } else if rowMatchesHeader {
             rowMatchesHeader = matchesHeader(index, p, count)
         }
+    }
+
+    /// The value of a field that is not a plain number: one with a currency symbol or percent
+    /// sign (counted for the notes), else NaN for a missing cell, part of a repeated header, or an
+    /// error. Out of line, so the plain-number path stays as small as it was.
+    @inline(never)
+    private func notPlainNumber(_ p: UnsafePointer<UInt8>, _ count: Int, index: Int) -> Double {
+        guard let (value, decoration) = NumberParser.parseDecorated(p, count, decimalComma: decimalComma) else {
+            badNumber(p, count, index: index)
+            return .nan
+        }
+        rowMatchesHeader = false
+        if decorated.isEmpty { decorated = Array(repeating: DecoratedCells(), count: 2 * valueCount) }
+        let slot = 2 * slots[index] + (decoration == .currency ? 0 : 1)
+        if decorated[slot].count == 0 {
+            decorated[slot].firstLine = line
+            decorated[slot].example = String(decoding: UnsafeBufferPointer(start: p, count: min(count, 40)), as: UTF8.self)
+        }
+        decorated[slot].count += 1
+        return value
     }
 
     /// A value field that is not a number: missing, part of a repeated header, or an error.
@@ -195,6 +250,23 @@ final class CSVColumnBuilder: CSVSink {
                 rowTime = Double(value)
                 return true
             }
+        } else if customTime {
+            // Locals, not the properties, go inout: a property passed inout anywhere in the module
+            // gets a runtime exclusivity check at every access, ISO rows' included.
+            var seconds = 0.0
+            if let pattern {
+                if case .none = pattern.scan(p, count, seconds: &seconds) {
+                    rowTime = seconds
+                    return true
+                }
+            } else {
+                var digits = fractionDigits
+                if let value = TimestampParser.unixSeconds(p, count, fractionDigits: &digits) {
+                    rowTime = value
+                    fractionDigits = digits
+                    return true
+                }
+            }
         } else if case .none = TimestampParser.scan(p, count, into: &scratchTime),
                   scratchTime.hasTime == expectTimeOfDay, !expectTimeOfDay || (scratchTime.zone != .none) == zoned {
             rowTime = scratchTime.seconds
@@ -219,6 +291,14 @@ final class CSVColumnBuilder: CSVSink {
             message = "missing time stamp"
         } else if plan.timeKind == .index {
             message = "expected an integer index like \(example), found \(found)"
+        } else if let pattern {
+            switch pattern.parse(p, count) {
+            case .invalid(let reason): message = "\(found) is not a valid time stamp: \(reason)"
+            default:
+                message = "expected a \(pattern.hasTime ? "date-time" : "date") like \(IngestError.quote(plan.exampleTime)) (\(pattern), line \(plan.exampleLine)), found \(found)"
+            }
+        } else if plan.unixSeconds {
+            message = "expected Unix seconds like \(example), found \(found)"
         } else {
             let what = plan.timeKind == .date ? "date" : "date-time"
             switch TimestampParser.parse(p, count) {

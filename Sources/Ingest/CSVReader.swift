@@ -9,7 +9,8 @@ import Darwin
 /// libcsv (strict mode) does the tokenizing; this type decides the layout from the header
 /// and the first data row, then streams every row into typed columns. Every malformed input
 /// raises an `IngestError` naming the file, line and field; tolerated oddities (a repeated
-/// header line, re-sorted rows) are listed in `Table.warnings`.
+/// header line, re-sorted or reversed rows, a detected date format, currency symbols and percent
+/// signs in numbers) are listed in `Table.warnings`.
 public enum CSVReader {
     /// Reads the file at `path`; errors name it as given.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Table {
@@ -59,21 +60,30 @@ public enum CSVReader {
             firstDataLine: options.hasHeader ? prefix.rowLines[1] : prefix.rowLines[0],
             name: name, options: options)
         plan.decimalComma = decimalComma
+        let header = options.hasHeader ? firstRow.map(CSVLayout.trimmed) : []
+        if !plan.patternCandidates.isEmpty {
+            try DateFormatDetection.resolve(&plan, body: body, delimiter: delimiter, name: name,
+                                            columnName: CSVLayout.columnName(header, plan.timeField!))
+        }
 
         let parsed = try CSVChunkedParse.run(body, delimiter: delimiter, name: name, plan: plan, skipHeader: options.hasHeader)
         guard parsed.rowCount > 0 else {
             throw IngestError(file: name, "header only: no data rows after the header on line \(prefix.rowLines[0])")
         }
-        let header = options.hasHeader ? firstRow.map(CSVLayout.trimmed) : []
+        let columnNames = plan.valueFields.map { CSVLayout.columnName(header, $0) }
+        var warnings = parsed.repeatedHeaderLines.map { "\(name):\($0): repeated header line skipped" }
+        if let note = plan.timeNote { warnings.append(note) }
+        warnings += decorationNotes(parsed.decorated, columnNames: columnNames, name: name)
         var table = try Table(
             source: name,
             timeName: plan.timeField.map { CSVLayout.columnName(header, $0) } ?? "row",
             time: parsed.axis,
-            columnNames: plan.valueFields.map { CSVLayout.columnName(header, $0) },
+            columnNames: columnNames,
             columns: parsed.columns,
             sourceLines: parsed.lines,
             sourceFields: plan.valueFields.map { $0 + 1 },
-            warnings: parsed.repeatedHeaderLines.map { "\(name):\($0): repeated header line skipped" })
+            warnings: warnings)
+        table.dateFormat = plan.timePattern.map { .pattern($0) } ?? (plan.unixSeconds ? .unixSeconds : nil)
         if plan.timeKind != .rowNumber {
             table = try TimeOrder.enforce(table, timeField: plan.timeField! + 1, sortAndDeduplicate: options.sortAndDeduplicate)
         }
@@ -85,6 +95,19 @@ public enum CSVReader {
         return table
     }
 
+    /// One note for the cells read past a currency symbol and one for those past a percent sign,
+    /// each naming its columns (not one per column: an export with `$` prices has them in five).
+    private static func decorationNotes(_ decorated: [DecoratedCells], columnNames: [String], name: String) -> [String] {
+        (0..<2).compactMap { kind in
+            let columns = stride(from: kind, to: decorated.count, by: 2).filter { decorated[$0].count > 0 }
+            guard let first = columns.min(by: { decorated[$0].firstLine < decorated[$1].firstLine }) else { return nil }
+            let count = columns.reduce(0) { $0 + decorated[$1].count }
+            let names = columns.map { IngestError.quote(columnNames[$0 / 2]) }.joined(separator: ", ")
+            return "\(name): \(columns.count == 1 ? "column" : "columns") \(names): \(count) value\(count == 1 ? "" : "s") with a "
+                + "\(kind == 0 ? "currency symbol" : "percent sign") (first \(IngestError.quote(decorated[first].example)) on line \(decorated[first].firstLine))"
+                + (kind == 0 ? " read as plain numbers" : " kept in percent: 12.5% reads as 12.5, not 0.125")
+        }
+    }
 }
 
 /// Whole-file reads without Foundation.

@@ -162,6 +162,63 @@ enum NumberParser {
         return negative ? -value : value
     }
 
+    /// What `parseDecorated` set aside to read a number.
+    enum Decoration: Equatable {
+        /// `$`, `€`, `£`, `¥` or `₹` before or after the number.
+        case currency
+        /// `%` after the number; the value is kept in percent (`12.5%` reads 12.5).
+        case percent
+    }
+
+    /// A number with a currency symbol (`$1,234.50`, `-$3.20`, `$-3.20`, `€ 12`, `12 €`) or a
+    /// percent sign (`12.5%`, `-0,5 %` with a decimal comma), read as `parse` reads the number
+    /// alone; nil for anything else. Kept off the hot path: the reader tries it only on cells
+    /// `parse` refused.
+    @inline(never)
+    static func parseDecorated(_ p: UnsafePointer<UInt8>, _ count: Int, decimalComma: Bool) -> (Double, Decoration)? {
+        var i = 0
+        var end = count
+        while i < end && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+        while end > i && (p[end - 1] == 0x20 || p[end - 1] == 0x09) { end -= 1 }
+        guard end - i >= 2 else { return nil }
+        func number(_ from: Int, _ to: Int) -> Double? {
+            var a = from, b = to
+            while a < b && p[a] == 0x20 { a += 1 }
+            while b > a && p[b - 1] == 0x20 { b -= 1 }
+            return b > a ? parse(p + a, b - a, decimalComma: decimalComma) : nil
+        }
+        if p[end - 1] == UInt8(ascii: "%") {
+            return number(i, end - 1).map { ($0, .percent) }
+        }
+        var negative = false
+        var start = i
+        if p[start] == UInt8(ascii: "-") || p[start] == UInt8(ascii: "+") {
+            negative = p[start] == UInt8(ascii: "-")
+            start += 1
+        }
+        if let length = currencySymbol(p, at: start, end: end) {
+            let bodyStart = start + length
+            // One sign only: "-$-3" is not a number.
+            if start > i, bodyStart < end, p[bodyStart] == UInt8(ascii: "-") || p[bodyStart] == UInt8(ascii: "+") { return nil }
+            return number(bodyStart, end).map { (negative ? -$0 : $0, .currency) }
+        }
+        for length in [1, 2, 3] where end - length > i && currencySymbol(p, at: end - length, end: end) == length {
+            return number(i, end - length).map { ($0, .currency) }
+        }
+        return nil
+    }
+
+    /// Byte length of the currency symbol at `i`, if one is there.
+    private static func currencySymbol(_ p: UnsafePointer<UInt8>, at i: Int, end: Int) -> Int? {
+        guard i < end else { return nil }
+        switch p[i] {
+        case UInt8(ascii: "$"): return 1
+        case 0xC2 where i + 1 < end && (p[i + 1] == 0xA3 || p[i + 1] == 0xA5): return 2            // £ ¥
+        case 0xE2 where i + 2 < end && p[i + 1] == 0x82 && (p[i + 2] == 0xAC || p[i + 2] == 0xB9): return 3  // € ₹
+        default: return nil
+        }
+    }
+
     /// Correctly rounded fallback through `strtod` for long or extreme numbers.
     private static func slowParse(_ p: UnsafePointer<UInt8>, _ count: Int, point: UInt8, group: UInt8) -> Double? {
         var text = [CChar]()

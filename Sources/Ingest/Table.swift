@@ -20,6 +20,10 @@ public struct Table: Sendable, Equatable {
     public var warnings: [String]
     /// What the missing-value policy did, when `CSVReader` applied one.
     public var missingReport: MissingReport?
+    /// How `CSVReader` read the time column when it was neither ISO 8601 nor an integer index
+    /// (`.pattern` or `.unixSeconds`, given or detected); nil otherwise. Passing it back as
+    /// `CSVOptions.dateFormatHint` reads a later file of the same source the same way.
+    public var dateFormat: CSVOptions.DateFormat?
 
     public init(
         source: String = "table", timeName: String, time: TimeAxis, columnNames: [String], columns: [[Double]],
@@ -52,6 +56,7 @@ public struct Table: Sendable, Equatable {
         self.sourceFields = sourceFields ?? Array(repeating: 0, count: columns.count)
         self.warnings = warnings
         self.missingReport = nil
+        self.dateFormat = nil
     }
 
     static func firstDuplicate(_ names: [String]) -> String? {

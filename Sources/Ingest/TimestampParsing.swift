@@ -47,17 +47,9 @@ enum TimestampParser {
 
     static func parse(_ p: UnsafePointer<UInt8>, _ count: Int) -> Result {
         var parsed = ParsedTimestamp(seconds: 0, offset: 0, hasTime: false, separator: 0, hasSeconds: false, fractionDigits: 0, zone: .none)
-        switch scan(p, count, into: &parsed) {
-        case .none: return .success(parsed)
-        case .notATimestamp: return .notATimestamp
-        case .month(let m): return .invalid("month \(m) does not exist")
-        case .day(let year, let month, let day):
-            return .invalid("day \(day) does not exist in \(year)-\(month < 10 ? "0" : "")\(month)")
-        case .hour(let h): return .invalid("hour \(h) does not exist")
-        case .minute(let m): return .invalid("minute \(m) does not exist")
-        case .second(let s): return .invalid("second \(s) does not exist")
-        case .offset: return .invalid("UTC offset out of range")
-        }
+        let failure = scan(p, count, into: &parsed)
+        if case .none = failure { return .success(parsed) }
+        return result(of: failure)
     }
 
     @inline(__always)
@@ -163,5 +155,34 @@ enum TimestampParser {
             i += 1
         }
         return negative ? -value : value
+    }
+}
+
+extension TimestampParser {
+    /// Largest magnitude read as Unix seconds: 9999-12-31T23:59:59Z, so that every value prints
+    /// as a four-digit year.
+    static let unixSecondsLimit = 253_402_300_799.0
+
+    /// Seconds since 1970-01-01T00:00:00Z written as a decimal number (`1713484800`,
+    /// `1713484800.25`, `-86400`); raises `fractionDigits` to the digits after the point.
+    static func unixSeconds(_ p: UnsafePointer<UInt8>, _ count: Int, fractionDigits: inout Int) -> Double? {
+        guard let value = NumberParser.parse(p, count, decimalComma: false), abs(value) <= unixSecondsLimit else { return nil }
+        if value != value.rounded(.towardZero) {
+            var k = 0
+            while k < count && p[k] != UInt8(ascii: ".") { k += 1 }
+            var digits = 0
+            k += 1
+            while k < count && p[k] &- 0x30 < 10 { digits += 1; k += 1 }
+            // Printing goes through Double: more than microseconds would only show rounding noise.
+            fractionDigits = max(fractionDigits, min(digits, 6))
+        }
+        return value
+    }
+
+    static func unixSeconds(_ text: String) -> Double? {
+        var bytes = Array(text.utf8)
+        var digits = 0
+        if bytes.isEmpty { return nil }
+        return bytes.withUnsafeMutableBufferPointer { unixSeconds($0.baseAddress!, $0.count, fractionDigits: &digits) }
     }
 }

@@ -30,6 +30,8 @@ struct BacktestCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    @OptionGroup var read: ReadOptions
+
     @Option(help: "First forecast origin: a fraction in (0, 1), a row index, or a time stamp (default: see --folds).")
     var start: String?
 
@@ -131,8 +133,9 @@ struct BacktestCommand: ParsableCommand {
 
     /// One CSV file read with the model flags, its configuration and the backtest options.
     private func inputs(_ path: String, _ d: Distribution) throws -> (Table, ForecastConfig, BacktestOptions) {
-        let table = try Forecaster.readTable(path: path, config: try model.config())
-        let config = try model.config(for: table)
+        let table = try Forecaster.readTable(path: path, config: try model.config(), options: try read.csvOptions())
+        var config = try model.config(for: table)
+        config.dateFormat = table.dateFormat?.description
         var options = try self.options(rowCount: table.rowCount, horizon: config.horizon)
         options.parallelFolds = parallelFolds ?? d.defaultThreads
         return (table, config, options)

@@ -11,6 +11,7 @@ struct DescribeCommand: ParsableCommand {
           forecast describe datasets/msft_daily_ohlcv.csv
           forecast describe datasets/DIRTY_msft_daily_export.csv --json
           forecast describe export.csv --delimiter semicolon --time-column Datum --columns Wert
+          forecast describe broker.csv --date-format %d.%m.%Y --sort
         """
     )
 
@@ -38,12 +39,12 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Apply a missing-value policy first: error, drop, ffill or interpolate (default: count them).")
     var missing: String?
 
-    @Flag(help: "Sort rows by time and drop duplicate times instead of failing.")
-    var sort = false
+    @OptionGroup var read: ReadOptions
 
     func run() throws {
         do {
-            var options = CSVOptions(missing: nil, sortAndDeduplicate: sort)
+            var options = try read.csvOptions()
+            options.missing = nil
             switch delimiter {
             case "auto": options.delimiter = .auto
             case "comma", ",": options.delimiter = .comma

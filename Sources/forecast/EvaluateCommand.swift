@@ -28,6 +28,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Rows between forecast origins (default: the horizon).")
     var stride: Int?
 
+    @OptionGroup var read: ReadOptions
+
     @OptionGroup var intervals: LevelOptions
 
     @Option(help: "Output folder for predictions.csv, metrics.json, metrics.md and report.html.")
@@ -38,7 +40,8 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loaded = try ForecastModel.load(path: model)
-            let table = try Forecaster.readTable(path: file, config: loaded.config)
+            let table = try Forecaster.readTable(path: file, config: loaded.config,
+                                                 options: try read.csvOptions(hint: loaded.config.dateFormat))
             let first: Int
             if let f = Double(start), start.contains("."), f > 0, f < 1 {
                 first = Int((Double(table.rowCount) * f).rounded())

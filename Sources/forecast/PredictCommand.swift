@@ -22,6 +22,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Also write the forecast as CSV (timestamp,target,step,predicted, and lo-80,hi-80,... with intervals) to this file.")
     var csv: String?
 
+    @OptionGroup var read: ReadOptions
+
     @OptionGroup var intervals: LevelOptions
 
     @OptionGroup var output: OutputOptions
@@ -29,7 +31,8 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loaded = try ForecastModel.load(path: model)
-            let table = try Forecaster.readTable(path: file, config: loaded.config)
+            let table = try Forecaster.readTable(path: file, config: loaded.config,
+                                                 options: try read.csvOptions(hint: loaded.config.dateFormat))
             let levels = try intervals.fractions()
             let points = try Forecaster(model: loaded).predict(table, levels: levels)
             // Every point has the same levels, or (a model without calibration) none.

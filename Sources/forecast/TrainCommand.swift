@@ -23,6 +23,8 @@ struct TrainCommand: ParsableCommand {
         Examples:
           forecast train datasets/airpassengers_monthly.csv --target passengers_thousands --timesteps 12 --out runs/air
           forecast train datasets/msft_daily_ohlcv.csv --target adj_close --inputs adj_close,volume --cell gru --horizon 5
+          forecast train Tests/BrokerExports/msft_us_newest_first.csv --target Close --horizon 5
+          forecast train export.csv --target Close --date-format %d.%m.%Y --sort
           forecast train --resume runs/air
           mpirun -np 2 forecast train datasets/sunspots_monthly.csv --target sunspots --distributed
         """
@@ -35,6 +37,8 @@ struct TrainCommand: ParsableCommand {
     var resume: String?
 
     @OptionGroup var model: ModelOptions
+
+    @OptionGroup var read: ReadOptions
 
     @Option(help: "Output folder.")
     var out = "runs/train"
@@ -54,7 +58,10 @@ struct TrainCommand: ParsableCommand {
             let (file, out, state, table, config) = try d.together { () throws -> (String, String, TrainingState?, Table, ForecastConfig) in
                 if let resume {
                     let checkpoint = try TrainingCheckpoint.read(folder: resume)
-                    let table = try Forecaster.readTable(path: checkpoint.file, config: checkpoint.config)
+                    // The same file, so the format it was read with the first time (nil: ISO 8601 or an index).
+                    let options = CSVOptions(sortAndDeduplicate: checkpoint.sort ?? false,
+                                             dateFormat: try checkpoint.config.dateFormat.map(CSVOptions.DateFormat.init) ?? .auto)
+                    let table = try Forecaster.readTable(path: checkpoint.file, config: checkpoint.config, options: options)
                     return (checkpoint.file, resume, checkpoint.state, table, checkpoint.config)
                 }
                 let (table, config) = try inputs(self.file!, d)
@@ -74,7 +81,8 @@ struct TrainCommand: ParsableCommand {
                     guard d.writes else { return }
                     var a = RunArtifacts()
                     a.add(TrainingCheckpoint.fileName,
-                          bytes: try TrainingCheckpoint(file: file, config: config, state: forecaster.interruptedState!).encoded())
+                          bytes: try TrainingCheckpoint(file: file, config: config, state: forecaster.interruptedState!,
+                                                        sort: read.sort).encoded())
                     try a.write(to: out, force: output.force)
                     let message = "interrupted in epoch \(epoch) after batch \(batch): wrote \(out)/\(TrainingCheckpoint.fileName); "
                         + "continue with: \(d.ranks > 1 ? "mpirun -np \(d.ranks) " : "")forecast train --resume \(out)\(d.ranks > 1 ? " --distributed" : "")\n"
@@ -109,8 +117,9 @@ struct TrainCommand: ParsableCommand {
     /// One CSV file read with the model flags, and its configuration (threads: this rank's share
     /// of the host's cores unless --threads says otherwise).
     private func inputs(_ path: String, _ d: Distribution) throws -> (Table, ForecastConfig) {
-        let table = try Forecaster.readTable(path: path, config: try model.config())
+        let table = try Forecaster.readTable(path: path, config: try model.config(), options: try read.csvOptions())
         var config = try model.config(for: table)
+        config.dateFormat = table.dateFormat?.description
         if config.threads == nil { config.threads = d.defaultThreads }
         return (table, config)
     }

@@ -24,6 +24,30 @@ struct FuzzRegressionTests {
     func corporaPresent() {
         #expect(Self.inputs("csv").count >= 10)
         #expect(Self.inputs("model").count >= 5)
+        #expect(Self.inputs("date").count >= 5)
+    }
+
+    /// As the fuzz target reads them: a `--date-format` line, then the CSV, read with that format
+    /// and with it as the hint of `.auto`.
+    @Test("date-format inputs load or fail with one line naming the file (or the format)", arguments: inputs("date"))
+    func date(path: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let newline = bytes.firstIndex(of: 0x0A) ?? bytes.count
+        let format: CSVOptions.DateFormat
+        do {
+            format = try CSVOptions.DateFormat(String(decoding: bytes[..<newline], as: UTF8.self))
+        } catch {
+            #expect(!"\(error)".contains("\n") && "\(error)".hasPrefix("date format "))
+            return
+        }
+        let rest = Array(bytes[min(newline + 1, bytes.count)...])
+        for options in [CSVOptions(dateFormat: format), CSVOptions(dateFormat: .auto, dateFormatHint: format)] {
+            do {
+                _ = TableSummary(try CSVReader.read(bytes: rest, name: "input.csv", options: options))
+            } catch {
+                Self.expectClearFailure(error, name: "input.csv")
+            }
+        }
     }
 
     @Test("CSV inputs load or fail with one line naming the file", arguments: inputs("csv"))

@@ -65,9 +65,9 @@ import Testing
 
     @Test func nonMonotonicTime() {
         #expect(ingestErrorText { try readCSV("date,v\n2020-01-01,1\n2020-01-03,2\n2020-01-02,3\n") }
-            == "t.csv:4:1: time 2020-01-02 comes after 2020-01-03 on line 3; rows must be in increasing time order (or enable sort-and-deduplicate)")
+            == "t.csv:4:1: time 2020-01-02 comes after 2020-01-03 on line 3; rows must be in increasing time order (or sort them: --sort)")
         #expect(ingestErrorText { try readCSV("date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-02,3\n") }
-            == "t.csv:4:1: duplicate time 2020-01-02 (also 2020-01-02 on line 3); times must be unique (or enable sort-and-deduplicate)")
+            == "t.csv:4:1: duplicate time 2020-01-02 (also 2020-01-02 on line 3); times must be unique (or drop the repeats: --sort)")
     }
 
     @Test func sortAndDeduplicateOnRequest() throws {
@@ -88,8 +88,8 @@ import Testing
             == "t.csv:3:1: expected an ISO 8601 date like \"2020-01-01\" (line 2), found \"2020/01/02\"")
         #expect(ingestErrorText { try readCSV("date,v\n2021-02-28,1\n2021-02-30,2\n") }
             == "t.csv:3:1: \"2021-02-30\" is not a valid time stamp: day 30 does not exist in 2021-02")
-        #expect(ingestErrorText { try readCSV("date,v\n31/01/2020,1\n") }
-            == "t.csv:2:1: expected an ISO 8601 date like 2020-01-31, a date-time like 2020-01-31T14:30:00 or an integer index in time column \"date\", found \"31/01/2020\"")
+        #expect(ingestErrorText { try readCSV("date,v\nJan 31st 2020,1\n") }
+            == "t.csv:2:1: expected an ISO 8601 date like 2020-01-31, a date-time like 2020-01-31T14:30:00 or an integer index in time column \"date\", found \"Jan 31st 2020\"; for another format pass --date-format (e.g. %d.%m.%Y %H:%M)")
         #expect(ingestErrorText { try readCSV("time,v\n2020-01-01T10:00:00,1\n2020-01-01,2\n") }
             == "t.csv:3:1: expected a date-time like \"2020-01-01T10:00:00\" (line 2), found \"2020-01-01\"")
     }

@@ -1,6 +1,6 @@
 extension ForecastConfig {
     enum CodingKeys: String, CodingKey {
-        case inputs, targets, timeColumn, timesteps, horizon, stride, cell, hidden, layers, bidirectional, dropout
+        case inputs, targets, timeColumn, dateFormat, timesteps, horizon, stride, cell, hidden, layers, bidirectional, dropout
         case scaler, residual, loss, optimizer, learningRate, epochs, batchSize, patience, gradientClip
         case validationFraction, calendar, missing, seed, threads, members, combination, transform, season, trainingSteps, refit, intervalScaling
     }
@@ -15,6 +15,7 @@ extension ForecastConfig {
             if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
         }
         timeColumn = try c.decodeIfPresent(String.self, forKey: .timeColumn)
+        dateFormat = try c.decodeIfPresent(String.self, forKey: .dateFormat)
         try read(.timesteps, &timesteps); try read(.horizon, &horizon); try read(.stride, &stride)
         try read(.cell, &cell); try read(.hidden, &hidden); try read(.layers, &layers)
         try read(.bidirectional, &bidirectional); try read(.dropout, &dropout); try read(.scaler, &scaler)

@@ -31,6 +31,12 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     public var targets: [String]
     /// Name of the time column; nil lets the reader find it.
     public var timeColumn: String? = nil
+    /// How the training file's time column was written when it was neither ISO 8601 nor an index
+    /// (`Table.dateFormat` in its `CSVOptions.DateFormat` spelling: `%m/%d/%Y`, `unix`); nil
+    /// otherwise. The command line records it, and reads later files with it as
+    /// `CSVOptions.dateFormatHint`, so a file whose dates alone are ambiguous (all days up to 12)
+    /// is read as the training file was. `Forecaster.readTable` does not apply it.
+    public var dateFormat: String? = nil
     /// Past steps each window reads.
     public var timesteps = 24
     /// Future steps each forecast covers (direct multi-step: one head output per step and target).

@@ -14,12 +14,15 @@ struct TrainingCheckpoint: Codable {
     let dataCRC32: UInt32
     let config: ForecastConfig
     let state: TrainingState
+    /// `--sort` was given; nil (false) in checkpoints written before it existed.
+    let sort: Bool?
 
-    init(file: String, config: ForecastConfig, state: TrainingState) throws {
+    init(file: String, config: ForecastConfig, state: TrainingState, sort: Bool) throws {
         self.file = URL(fileURLWithPath: file).standardizedFileURL.path
         dataCRC32 = try Self.checksum(of: file)
         self.config = config
         self.state = state
+        self.sort = sort ? true : nil
     }
 
     static func checksum(of file: String) throws -> UInt32 {
