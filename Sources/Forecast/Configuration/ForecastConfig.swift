@@ -35,7 +35,7 @@ public struct ForecastConfig: Codable, Equatable, Sendable {
     /// (`Table.dateFormat` in its `CSVOptions.DateFormat` spelling: `%m/%d/%Y`, `unix`); nil
     /// otherwise. The command line records it, and reads later files with it as
     /// `CSVOptions.dateFormatHint`, so a file whose dates alone are ambiguous (all days up to 12)
-    /// is read as the training file was. `Forecaster.readTable` does not apply it.
+    /// is read as the training file was; `Forecaster.readTable` applies it the same way.
     public var dateFormat: String? = nil
     /// Past steps each window reads.
     public var timesteps = 24

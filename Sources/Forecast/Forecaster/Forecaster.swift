@@ -42,10 +42,15 @@ public final class Forecaster {
         self.model = model
     }
 
-    /// Reads a CSV with the configuration's time column, columns and missing-value policy.
+    /// Reads a CSV with the configuration's time column, columns and missing-value policy; the
+    /// date format the model was trained with (``ForecastConfig/dateFormat``) decides when the
+    /// file's dates alone leave the reading open, unless `options` say otherwise.
     public static func readTable(path: String, config: ForecastConfig, options: CSVOptions = CSVOptions()) throws -> Table {
         var options = options
         if let time = config.timeColumn { options.time = .name(time) }
+        if options.dateFormatHint == nil, case .auto = options.dateFormat, let trained = config.dateFormat {
+            options.dateFormatHint = try? CSVOptions.DateFormat(trained)
+        }
         options.columns = config.fileColumns.map { .name($0) }
         options.missing = MissingPolicy(rawValue: config.missing) ?? .error
         let table = try CSVReader.read(path: path, options: options)
