@@ -108,6 +108,8 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         try Distribution.run(distributed) { d in
+            // A bad --out stops the run now, not after every fold has trained.
+            try d.together { () throws -> Void in if d.writes { try RunArtifacts.checkWritable(out) } }
             if SeriesFolder.isFolder(file) { return try runFolder(d) }
             let (table, config, options) = try d.together { try inputs(file, d) }
             let progress = Progress(quiet: output.quiet || output.json || !d.writes)

@@ -39,6 +39,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let out { try RunArtifacts.checkWritable(out) }
             let loaded = try ForecastModel.load(path: model)
             let table = try Forecaster.readTable(path: file, config: loaded.config,
                                                  options: try read.csvOptions(hint: loaded.config.dateFormat))

@@ -54,6 +54,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try Distribution.run(distributed) { d in
+            // A bad --out stops the run now, not after training.
+            let folder = resume ?? self.out
+            try d.together { () throws -> Void in if d.writes { try RunArtifacts.checkWritable(folder) } }
             if resume == nil, let file, SeriesFolder.isFolder(file) { return try runFolder(d, folder: file) }
             let (file, out, state, table, config) = try d.together { () throws -> (String, String, TrainingState?, Table, ForecastConfig) in
                 if let resume {

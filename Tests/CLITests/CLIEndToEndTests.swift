@@ -191,4 +191,31 @@ struct CLIEndToEndTests {
         #expect(index.status != 0)
         #expect(index.stderr.contains("calendar features need dates"), "\(index.stderr)")
     }
+
+    @Test("an --out that cannot be a folder stops train, backtest and evaluate with one plain line before any training")
+    func unusableOutputFolder() throws {
+        let scratch = CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let file = scratch + "/taken"
+        try "mine\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let data = CLI.dataset("airpassengers_monthly.csv")
+        let cases: [([String], String)] = [
+            (["train", data, "--target", "passengers_thousands", "--out", file], "\(file) exists and is not a folder; choose another --out"),
+            (["backtest", data, "--target", "passengers_thousands", "--out", file + "/run"],
+             "cannot create the folder \(file)/run: \(file) is a file, not a folder"),
+        ]
+        for (args, message) in cases {
+            let r = try CLI.run(args + ["--epochs", "400"], seconds: 60)
+            #expect(r.status == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr == "error: \(message)\n", "\(args)")
+            // Stopped before training: no epoch was reported, and the file is untouched.
+            #expect(!r.stderr.contains("epoch"))
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "mine\n")
+        let model = scratch + "/model"
+        let train = try CLI.run(["train", data, "--target", "passengers_thousands", "--members", "ets", "--horizon", "3", "--out", model, "--quiet"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let evaluate = try CLI.run(["evaluate", model + "/model.safetensors", data, "--out", file])
+        #expect(evaluate.status == 1 && evaluate.stderr == "error: \(file) exists and is not a folder; choose another --out\n", "\(evaluate.stderr)")
+    }
 }

@@ -228,6 +228,8 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
     case notEnoughData(String)
     case incompatibleModel(String)
     case wouldOverwrite(String)
+    /// A file or folder that cannot be read or written, with the path and the reason in plain words.
+    case fileSystem(String)
 
     public var description: String {
         switch self {
@@ -235,6 +237,7 @@ public enum ForecastError: Error, CustomStringConvertible, Equatable {
         case .notEnoughData(let m): "not enough data: \(m)"
         case .incompatibleModel(let m): "incompatible model: \(m)"
         case .wouldOverwrite(let m): m
+        case .fileSystem(let m): m
         }
     }
 }

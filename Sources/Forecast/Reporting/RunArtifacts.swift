@@ -21,7 +21,7 @@ public struct RunArtifacts {
     /// write refused before anything changes, unless `force`.
     public func write(to directory: String, force: Bool = false) throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Self.makeFolder(directory)
         let manifestPath = (directory as NSString).appendingPathComponent(Self.manifestName)
         let written = Set(((try? String(contentsOfFile: manifestPath, encoding: .utf8)) ?? "")
             .split(separator: "\n").map(String.init))
@@ -36,6 +36,63 @@ public struct RunArtifacts {
         for f in files { try AtomicFile.write(f.bytes, to: (directory as NSString).appendingPathComponent(f.name)) }
         let manifest = written.union(names).sorted().joined(separator: "\n") + "\n"
         try AtomicFile.write(Array(manifest.utf8), to: manifestPath)
+    }
+
+    /// Checks, before any work, that `directory` can receive a run's files: it is a folder (or
+    /// can be made one) in which a file can be created. Throws ``ForecastError/fileSystem(_:)``
+    /// naming the path and the reason in plain words, so that a bad `--out` stops a run before
+    /// it trains rather than after. Creates the folder when it is missing.
+    public static func checkWritable(_ directory: String) throws {
+        try makeFolder(directory)
+        let probe = (directory as NSString).appendingPathComponent(".forecast-write-check-\(getpid())")
+        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
+            throw ForecastError.fileSystem("cannot write in \(directory): \(String(cString: strerror(errno)).lowercased())")
+        }
+        try? FileManager.default.removeItem(atPath: probe)
+    }
+
+    /// Creates `directory` and its parents as needed, with a one-line error in plain words.
+    static func makeFolder(_ directory: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw ForecastError.fileSystem("\(directory) exists and is not a folder; choose another --out") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            // A file where a parent folder should be is the common cause, and Foundation's error
+            // for it names no reason: look for it first.
+            var ancestor = (directory as NSString).deletingLastPathComponent
+            while !ancestor.isEmpty && ancestor != "/" && !FileManager.default.fileExists(atPath: ancestor) {
+                ancestor = (ancestor as NSString).deletingLastPathComponent
+            }
+            if !ancestor.isEmpty, FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder), !isFolder.boolValue {
+                throw ForecastError.fileSystem("cannot create the folder \(directory): \(ancestor) is a file, not a folder")
+            }
+            throw ForecastError.fileSystem("cannot create the folder \(directory): \(plainReason(error))")
+        }
+    }
+
+    /// A Foundation file error as the few words a user needs ("permission denied", "a file
+    /// with that name is in the way", "no space left on device").
+    static func plainReason(_ error: Error) -> String {
+        let ns = error as NSError
+        let posix = (ns.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+            ?? (ns.domain == NSPOSIXErrorDomain ? Int32(ns.code) : nil)
+        if let posix {
+            switch posix {
+            case EEXIST, ENOTDIR: return "a file with that name is in the way"
+            default: return String(cString: strerror(posix)).lowercased()
+            }
+        }
+        switch ns.code {
+        case NSFileWriteNoPermissionError: return "permission denied"
+        case NSFileWriteOutOfSpaceError: return "no space left on device"
+        case NSFileWriteVolumeReadOnlyError: return "read-only file system"
+        case NSFileWriteFileExistsError: return "a file with that name is in the way"
+        default: return ns.localizedDescription
+        }
     }
 
     /// model.safetensors, loss.svg, and — when the run held rows out — predictions.csv,
