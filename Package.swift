@@ -43,13 +43,16 @@ let package = Package(
             "Recurrent",
             .target(name: "CMPI", condition: .when(traits: ["MPI"])),
         ]),
+        // The command line; its folder is not `Sources/forecast`, which would differ from
+        // `Sources/Forecast` only in case and collide on case-insensitive file systems.
         .executableTarget(
             name: "forecast",
             dependencies: [
                 "Forecast",
                 .target(name: "ForecastMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            path: "Sources/ForecastCLI"
         ),
         .executableTarget(name: "library-example", dependencies: ["Forecast"], path: "Examples/LibraryExample"),
         .target(name: "CFuzzDriver"),
