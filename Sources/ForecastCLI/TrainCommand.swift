@@ -50,6 +50,25 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if resume != nil && file != nil { throw ValidationError("--resume takes its data file from the checkpoint; give no FILE") }
         if resume == nil && file == nil { throw ValidationError("give a CSV file to train on, or --resume FOLDER") }
+        if resume != nil {
+            let ignored = Self.changedFlags(model, from: try ModelOptions.parse([])) + Self.changedFlags(read, from: try ReadOptions.parse([]))
+                + (out != "runs/train" ? ["--out"] : [])
+            if !ignored.isEmpty {
+                throw ValidationError("--resume continues the run with the settings in its checkpoint; leave out \(ignored.joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// The flags of `options` whose values differ from `defaults`, as `--kebab-case` names: what
+    /// a resumed run would silently ignore.
+    static func changedFlags<T>(_ options: T, from defaults: T) -> [String] {
+        zip(Mirror(reflecting: options).children, Mirror(reflecting: defaults).children).compactMap { given, base in
+            guard let label = given.label, String(describing: given.value) != String(describing: base.value) else { return nil }
+            let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
+            // The one flag whose name is not its property's (see ModelOptions).
+            if name == "learningRate" { return "--lr" }
+            return "--" + name.reduce(into: "") { text, ch in text += ch.isUppercase ? "-" + ch.lowercased() : String(ch) }
+        }
     }
 
     func run() throws {

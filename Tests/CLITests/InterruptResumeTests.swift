@@ -61,6 +61,11 @@ struct InterruptResumeTests {
         let empty = CLI.temporaryDirectory()
         let none = try CLI.run(["train", "--resume", empty])
         #expect(none.status == 1 && none.stderr.contains("no checkpoint to resume from"), "\(none.stderr)")
+        // Flags the resumed run would ignore are refused, named as the user typed them.
+        let flags = try CLI.run(["train", "--resume", empty, "--epochs", "3", "--hidden", "8", "--lr", "0.01", "--sort"])
+        #expect(flags.status == 64)
+        #expect(flags.stderr.hasPrefix("Error: --resume continues the run with the settings in its checkpoint; leave out --hidden, --lr, --epochs, --sort\n"),
+                "\(flags.stderr)")
 
         let dir = CLI.temporaryDirectory()
         let data = dir + "/series.csv"

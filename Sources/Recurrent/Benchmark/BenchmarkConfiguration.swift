@@ -1,4 +1,4 @@
-/// The reference configurations of `../shared/reference/bench_common.py`: a recurrent network
+/// The reference configurations of the PyTorch benchmark this project started from (`bench_common.py`): a recurrent network
 /// with a Linear(1) head, MSE, Adam 1e-3, float32, on synthetic multi-sine windows.
 public struct BenchmarkConfiguration: Codable, Equatable, Sendable {
     public let name: String
