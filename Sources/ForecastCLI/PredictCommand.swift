@@ -33,6 +33,11 @@ struct PredictCommand: ParsableCommand {
             let loaded = try ForecastModel.load(path: model)
             let table = try Forecaster.readTable(path: file, config: loaded.config,
                                                  options: try read.csvOptions(hint: loaded.config.dateFormat))
+            // What the reader did to the data (filled cells, reversed order, symbols dropped)
+            // changes the forecast: say it, on stderr so that --json and --csv stay clean.
+            if !output.quiet {
+                for note in RunArtifacts.notes(table) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+            }
             let levels = try intervals.fractions()
             let points = try Forecaster(model: loaded).predict(table, levels: levels)
             // Every point has the same levels, or (a model without calibration) none.
