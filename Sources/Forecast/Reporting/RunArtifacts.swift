@@ -38,17 +38,32 @@ public struct RunArtifacts {
         try AtomicFile.write(Array(manifest.utf8), to: manifestPath)
     }
 
-    /// Checks, before any work, that `directory` can receive a run's files: it is a folder (or
-    /// can be made one) in which a file can be created. Throws ``ForecastError/fileSystem(_:)``
-    /// naming the path and the reason in plain words, so that a bad `--out` stops a run before
-    /// it trains rather than after. Creates the folder when it is missing.
+    /// Checks, before any work, that `directory` can receive a run's files: it is a folder in
+    /// which a file can be created, or it is missing and its nearest existing parent is such a
+    /// folder. Throws ``ForecastError/fileSystem(_:)`` naming the path and the reason in plain
+    /// words, so that a bad `--out` stops a run before it trains rather than after. Creates
+    /// nothing that stays: a run that fails later leaves no empty output folder behind.
     public static func checkWritable(_ directory: String) throws {
-        try makeFolder(directory)
-        let probe = (directory as NSString).appendingPathComponent(".forecast-write-check-\(getpid())")
-        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
-            throw ForecastError.fileSystem("cannot write in \(directory): \(String(cString: strerror(errno)).lowercased())")
+        let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        var existing = directory
+        while !fm.fileExists(atPath: existing, isDirectory: &isFolder) {
+            let parent = (existing as NSString).deletingLastPathComponent
+            if parent.isEmpty || parent == existing { existing = "."; _ = fm.fileExists(atPath: ".", isDirectory: &isFolder); break }
+            existing = parent
         }
-        try? FileManager.default.removeItem(atPath: probe)
+        guard isFolder.boolValue else {
+            throw ForecastError.fileSystem(existing == directory
+                ? "\(directory) exists and is not a folder; choose another --out"
+                : "cannot create the folder \(directory): \(existing) is a file, not a folder")
+        }
+        let probe = (existing as NSString).appendingPathComponent(".forecast-write-check-\(getpid())")
+        guard fm.createFile(atPath: probe, contents: Data()) else {
+            let reason = String(cString: strerror(errno)).lowercased()
+            throw ForecastError.fileSystem(existing == directory ? "cannot write in \(directory): \(reason)"
+                                                                 : "cannot create the folder \(directory): \(existing): \(reason)")
+        }
+        try? fm.removeItem(atPath: probe)
     }
 
     /// Creates `directory` and its parents as needed, with a one-line error in plain words.
