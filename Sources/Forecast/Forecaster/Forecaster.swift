@@ -249,27 +249,15 @@ public final class Forecaster {
     /// The `horizon` values after row `end` (exclusive; the end of the table by default),
     /// from the `timesteps` rows before it, in original units: values[step][target].
     public func forecastValues(_ table: Table, before end: Int? = nil) throws -> [[Double]] {
-        guard let model else { throw ForecastError.invalidConfig("the forecaster has no trained model; call fit first") }
-        let end = end ?? table.rowCount
-        let c = config
-        let forecasts = try memberForecasts(table, before: end, model: model)
-        return (0..<c.horizon).map { h in
-            c.targets.indices.map { k in
-                let weights = k < model.statistical.count ? model.statistical[k].weights : nil
-                return c.combination.combine(forecasts[h][k], weights: weights)
-            }
-        }
+        try forecasts(table, before: [end ?? table.rowCount], levels: [])[0].values
     }
 
-    /// Every member's forecast of the `horizon` rows after row `end`, in original units:
-    /// values[step][target][member].
-    func memberForecasts(_ table: Table, before end: Int, model: ForecastModel) throws -> [[[Member: Double]]] {
-        try memberForecasts(table, before: [end], model: model)[0]
-    }
-
-    /// ``memberForecasts(_:before:model:)`` from several origins at once: the network's inputs
-    /// are adjusted and scaled once and its windows run as one batch. values[origin][step][target][member].
-    func memberForecasts(_ table: Table, before ends: [Int], model: ForecastModel) throws -> [[[[Member: Double]]]] {
+    /// Every member's forecast of the `horizon` rows after each row of `ends` (exclusive), in
+    /// original units, members[origin][step][target][member], and the network's quantiles they
+    /// read the network member from (see ``networkQuantiles(_:before:model:)``; empty without a
+    /// network). The network's inputs are adjusted and scaled once and its windows run as one batch.
+    func memberForecasts(_ table: Table, before ends: [Int], model: ForecastModel) throws
+        -> (members: [[[[Member: Double]]]], quantiles: [[[[Double]]]]) {
         let c = config
         for end in ends {
             guard end >= (model.network == nil ? 2 : c.timesteps), end <= table.rowCount else {
@@ -278,8 +266,9 @@ public final class Forecaster {
         }
         var out = Array(repeating: Array(repeating: Array(repeating: [Member: Double](), count: c.targets.count), count: c.horizon),
                         count: ends.count)
+        var quantiles: [[[[Double]]]] = []
         if model.network != nil, !ends.isEmpty {
-            let quantiles = try networkQuantiles(table, before: ends, model: model)
+            quantiles = try networkQuantiles(table, before: ends, model: model)
             let median = c.medianQuantile
             for i in ends.indices {
                 for h in 0..<c.horizon {
@@ -295,7 +284,7 @@ public final class Forecaster {
                 }
             }
         }
-        return out
+        return (out, quantiles)
     }
 
     /// The network's outputs from each origin in original units: values[origin][step][target][q]
@@ -364,10 +353,10 @@ public final class Forecaster {
         let count = rows.upperBound - trainEnd
         let every = (count + Self.maxCalibrationOrigins - 1) / Self.maxCalibrationOrigins
         let origins = Set(scoring).union(Swift.stride(from: trainEnd, to: rows.upperBound, by: every)).sorted()
-        let forecasts = try memberForecasts(table, before: origins, model: probe)
+        let (forecasts, quantiles) = try memberForecasts(table, before: origins, model: probe)
         let columns = try c.targets.map { try table.column(named: $0) }
         return ValidationRun(origins: origins, scoring: Set(scoring), end: rows.upperBound, forecasts: forecasts, actuals: columns,
-                             probe: probe)
+                             quantiles: quantiles)
     }
 
     /// Per target, the conformal calibration of the combined forecast from the validation run's
@@ -376,8 +365,7 @@ public final class Forecaster {
     func calibrations(_ run: ValidationRun, table: Table, rows: Range<Int>, statistical: [TargetModels]) throws -> [IntervalCalibration] {
         let c = config
         let season = statistical.first?.season ?? Self.inferSeason(table: table, series: Array(run.actuals[0][rows]))
-        let pairs = c.members == [.network] && run.probe.network != nil ? QuantileInterval.pairs(c.quantileLevels) : []
-        let quantiles = pairs.isEmpty ? [] : try networkQuantiles(table, before: run.origins, model: run.probe)
+        let pairs = c.members == [.network] && !run.quantiles.isEmpty ? QuantileInterval.pairs(c.quantileLevels) : []
         return c.targets.indices.compactMap { k in
             let weights = k < statistical.count ? statistical[k].weights : nil
             let errors: [[Double]] = run.origins.indices.map { i in
@@ -393,7 +381,7 @@ public final class Forecaster {
                 var scores: [Double] = []
                 for (i, origin) in run.origins.enumerated() {
                     for h in 0..<c.horizon where origin + h < run.end && run.actuals[k][origin + h].isFinite {
-                        let y = run.actuals[k][origin + h], q = quantiles[i][h][k]
+                        let y = run.actuals[k][origin + h], q = run.quantiles[i][h][k]
                         scores.append(max(q[pair.lower] - y, y - q[pair.upper]))
                     }
                 }
@@ -461,11 +449,7 @@ public final class Forecaster {
         try Self.checkLevels(levels)
         guard let model else { throw ForecastError.invalidConfig("the forecaster has no trained model; call fit first") }
         let c = config
-        let members = try memberForecasts(table, before: ends, model: model)
-        let needQuantiles = !levels.isEmpty && model.calibrations.contains { cal in
-            cal.quantileIntervals.contains { q in levels.contains { abs($0 - q.level) < 1e-9 } }
-        }
-        let quantiles = needQuantiles ? try networkQuantiles(table, before: ends, model: model) : []
+        let (members, quantiles) = try memberForecasts(table, before: ends, model: model)
         let series = try c.targets.map { try table.column(named: $0) }
         return ends.indices.map { i in
             let values = (0..<c.horizon).map { h in
@@ -572,8 +556,8 @@ struct ValidationRun {
     var forecasts: [[[[Member: Double]]]]
     /// The target columns.
     var actuals: [[Double]]
-    /// The models that forecast.
-    var probe: ForecastModel
+    /// The network's quantiles, quantiles[origin][step][target][q]; empty without a network.
+    var quantiles: [[[[Double]]]]
 
     /// Each member's summed absolute error per target over the whole horizons from the scoring
     /// origins. Nil with fewer than two: one origin is too little evidence to choose members by,
