@@ -43,8 +43,7 @@ struct PredictCommand: ParsableCommand {
             // Every point has the same levels, or (a model without calibration) none.
             let shown = points.first?.bounds.map(\.level) ?? []
             if let csv {
-                let header = (["timestamp,target,step,predicted"] + shown.map { let n = IntervalBound.columnNames($0); return "\(n.lower),\(n.upper)" })
-                    .joined(separator: ",")
+                let header = (["timestamp,target,step,predicted"] + IntervalBound.columns(levels: shown)).joined(separator: ",")
                 let body = points.map { p in
                     ([Escaping.csvField(p.timestamp), Escaping.csvField(p.target), String(p.step), NumberFormat.roundTrip(p.value)]
                         + p.bounds.flatMap { [NumberFormat.roundTrip($0.lower), NumberFormat.roundTrip($0.upper)] }).joined(separator: ",")
@@ -59,7 +58,7 @@ struct PredictCommand: ParsableCommand {
                 if !levels.isEmpty && shown.isEmpty {
                     print("(no intervals: the model was trained without validation rows to calibrate them, or by an older version)")
                 }
-                var rows = [["time", "target", "forecast"] + shown.flatMap { let n = IntervalBound.columnNames($0); return [n.lower, n.upper] }]
+                var rows = [["time", "target", "forecast"] + IntervalBound.columns(levels: shown)]
                 for p in points {
                     rows.append([p.timestamp, p.target, NumberFormat.display(p.value, significantDigits: 6)]
                                 + p.bounds.flatMap { [NumberFormat.display($0.lower, significantDigits: 6), NumberFormat.display($0.upper, significantDigits: 6)] })

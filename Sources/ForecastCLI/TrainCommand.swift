@@ -65,8 +65,6 @@ struct TrainCommand: ParsableCommand {
         zip(Mirror(reflecting: options).children, Mirror(reflecting: defaults).children).compactMap { given, base in
             guard let label = given.label, String(describing: given.value) != String(describing: base.value) else { return nil }
             let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
-            // The one flag whose name is not its property's (see ModelOptions).
-            if name == "learningRate" { return "--lr" }
             return "--" + name.reduce(into: "") { text, ch in text += ch.isUppercase ? "-" + ch.lowercased() : String(ch) }
         }
     }

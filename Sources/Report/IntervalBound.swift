@@ -24,6 +24,12 @@ public struct IntervalBound: Codable, Equatable, Sendable {
         ("lo-" + percentText(level), "hi-" + percentText(level))
     }
 
+    /// The interval columns for `levels`, a `lo-L`, `hi-L` pair per level in order:
+    /// `["lo-80", "hi-80", "lo-95", "hi-95"]`.
+    public static func columns(levels: [Double]) -> [String] {
+        levels.flatMap { let n = columnNames($0); return [n.lower, n.upper] }
+    }
+
     /// Parses levels written in percent, `"80,95"`, into ascending fractions; `"none"` or an
     /// empty text gives none. Each level must lie strictly between 0 and 100.
     public static func parseLevels(_ text: String) throws -> [Double] {

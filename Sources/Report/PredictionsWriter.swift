@@ -13,7 +13,7 @@ public enum PredictionsWriter {
 
     /// The header line for records with intervals at `levels`.
     public static func header(levels: [Double]) -> String {
-        ([header] + levels.map { let n = IntervalBound.columnNames($0); return n.lower + "," + n.upper }).joined(separator: ",")
+        ([header] + IntervalBound.columns(levels: levels)).joined(separator: ",")
     }
 
     /// The interval levels of `records`: those of the first record that has any.

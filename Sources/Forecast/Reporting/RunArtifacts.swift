@@ -44,49 +44,51 @@ public struct RunArtifacts {
     /// words, so that a bad `--out` stops a run before it trains rather than after. Creates
     /// nothing that stays: a run that fails later leaves no empty output folder behind.
     public static func checkWritable(_ directory: String) throws {
-        let fm = FileManager.default
-        var isFolder: ObjCBool = false
-        var existing = directory
-        while !fm.fileExists(atPath: existing, isDirectory: &isFolder) {
-            let parent = (existing as NSString).deletingLastPathComponent
-            if parent.isEmpty || parent == existing { existing = "."; _ = fm.fileExists(atPath: ".", isDirectory: &isFolder); break }
-            existing = parent
-        }
-        guard isFolder.boolValue else {
-            throw ForecastError.fileSystem(existing == directory
-                ? "\(directory) exists and is not a folder; choose another --out"
-                : "cannot create the folder \(directory): \(existing) is a file, not a folder")
-        }
+        let (existing, isFolder) = nearestExisting(directory)
+        guard isFolder else { throw notAFolder(directory, existing) }
         let probe = (existing as NSString).appendingPathComponent(".forecast-write-check-\(getpid())")
-        guard fm.createFile(atPath: probe, contents: Data()) else {
+        guard FileManager.default.createFile(atPath: probe, contents: Data()) else {
             let reason = String(cString: strerror(errno)).lowercased()
             throw ForecastError.fileSystem(existing == directory ? "cannot write in \(directory): \(reason)"
                                                                  : "cannot create the folder \(directory): \(existing): \(reason)")
         }
-        try? fm.removeItem(atPath: probe)
+        try? FileManager.default.removeItem(atPath: probe)
     }
 
     /// Creates `directory` and its parents as needed, with a one-line error in plain words.
     static func makeFolder(_ directory: String) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) {
-            guard isFolder.boolValue else { throw ForecastError.fileSystem("\(directory) exists and is not a folder; choose another --out") }
-            return
-        }
+        // A file where the folder or a parent should be is the common failure, and Foundation's
+        // error for it names no reason: look for it first.
+        let (existing, isFolder) = nearestExisting(directory)
+        guard isFolder else { throw notAFolder(directory, existing) }
+        guard existing != directory else { return }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            // A file where a parent folder should be is the common cause, and Foundation's error
-            // for it names no reason: look for it first.
-            var ancestor = (directory as NSString).deletingLastPathComponent
-            while !ancestor.isEmpty && ancestor != "/" && !FileManager.default.fileExists(atPath: ancestor) {
-                ancestor = (ancestor as NSString).deletingLastPathComponent
-            }
-            if !ancestor.isEmpty, FileManager.default.fileExists(atPath: ancestor, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ForecastError.fileSystem("cannot create the folder \(directory): \(ancestor) is a file, not a folder")
-            }
             throw ForecastError.fileSystem("cannot create the folder \(directory): \(plainReason(error))")
         }
+    }
+
+    /// `path` when it exists, else its nearest existing parent (`.` for a relative path none of
+    /// whose parents exist), and whether that is a folder.
+    static func nearestExisting(_ path: String) -> (path: String, isFolder: Bool) {
+        var isFolder: ObjCBool = false
+        var existing = path
+        while !FileManager.default.fileExists(atPath: existing, isDirectory: &isFolder) {
+            let parent = (existing as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != existing else {
+                return (".", FileManager.default.fileExists(atPath: ".", isDirectory: &isFolder) && isFolder.boolValue)
+            }
+            existing = parent
+        }
+        return (existing, isFolder.boolValue)
+    }
+
+    /// The error for an output folder `directory` when `existing` (it, or its nearest existing
+    /// parent) is a file.
+    static func notAFolder(_ directory: String, _ existing: String) -> ForecastError {
+        .fileSystem(existing == directory ? "\(directory) exists and is not a folder; choose another --out"
+                                          : "cannot create the folder \(directory): \(existing) is a file, not a folder")
     }
 
     /// A Foundation file error as the few words a user needs ("permission denied", "a file

@@ -60,8 +60,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Optimizer: adam, adamw, sgd, momentum, nesterov, rmsprop or adagrad.")
     var optimizer = "adam"
 
-    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate.")
-    var learningRate = 1e-3
+    // Named as the flag, like every other option here, so that a flag's name can be read off
+    // its property (train --resume names the flags it refuses that way).
+    @Option(parsing: .unconditional, help: "Learning rate.")
+    var lr = 1e-3
 
     @Option(parsing: .unconditional, help: "Maximum training epochs (default: 100, raised on short series to about 3000 optimizer steps).")
     var epochs: Int?
@@ -126,7 +128,7 @@ struct ModelOptions: ParsableArguments {
         c.scaler = scaler
         c.loss = loss
         c.optimizer = optimizer
-        c.learningRate = learningRate
+        c.learningRate = lr
         c.epochs = epochs ?? 100
         if epochs != nil { c.trainingSteps = nil }
         c.batchSize = batchSize
